@@ -1,0 +1,314 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { z } from "zod";
+import { PolicyDocumentSchema, inlinePolicyJson } from "./policies";
+import type { DocPath, Problem } from "./problems";
+import {
+  ACCOUNT_ID,
+  AccountSchema,
+  AssignmentSchema,
+  GroupSchema,
+  PermissionSetSchema,
+  SESSION_DURATION,
+  UserSchema,
+  type Account,
+  type Assignment,
+  type Group,
+  type PermissionSet,
+  type TagSelector,
+  type User,
+} from "./schema";
+import { didYouMean } from "./suggest";
+import { readText } from "./source";
+import { parseYaml, type Locator } from "./yaml";
+import { zodProblems } from "./zodProblems";
+
+/**
+ * The rules that need more than one field: references between sections, uniqueness, limits, inline policies.
+ *
+ * They run on every entry that has a valid shape, even when other entries do not, so that one run reports every
+ * problem. A reference to an entry whose shape is broken still resolves (its key exists), so a broken entry is
+ * reported once, at itself.
+ */
+
+/** Identity Center reserves these user names. */
+export const RESERVED_USER_NAMES = ["Administrator", "AWSAdministrators"];
+/** Managed plus customer-managed policies on one permission set. */
+export const MAX_ATTACHED_POLICIES = 20;
+
+export interface CheckResult {
+  readonly problems: Problem[];
+  /** The compact JSON of every permission set's inline policy, by permission set name. */
+  readonly inlinePolicies: ReadonlyMap<string, string>;
+}
+
+type Raw = Record<string, unknown>;
+const isMap = (v: unknown): v is Raw => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * The entry as far as its shape is valid: parsed as is, or else without the keys that have problems (those are
+ * reported by the schema pass), so that the rules below still check the rest of it. Undefined if nothing is left.
+ */
+function usable<T>(value: unknown, schema: z.ZodType<T>): T | undefined {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  if (!isMap(value)) return undefined;
+  const bad = new Set<PropertyKey>(
+    parsed.error.issues.flatMap((i) => (i.code === "unrecognized_keys" && i.path.length === 0 ? i.keys : i.path.slice(0, 1))),
+  );
+  const again = schema.safeParse(Object.fromEntries(Object.entries(value).filter(([k]) => !bad.has(k))));
+  return again.success ? again.data : undefined;
+}
+
+/** The usable entries of a name-keyed section, and all of the section's keys. */
+function section<T>(raw: unknown, schema: z.ZodType<T>): { valid: Map<string, T>; keys: string[]; raw: Raw } {
+  const valid = new Map<string, T>();
+  if (!isMap(raw)) return { valid, keys: [], raw: {} };
+  for (const [key, value] of Object.entries(raw)) {
+    const entry = usable(value, schema);
+    if (entry !== undefined) valid.set(key, entry);
+  }
+  return { valid, keys: Object.keys(raw), raw };
+}
+
+export function durationSeconds(iso: string): number | undefined {
+  const m = SESSION_DURATION.exec(iso);
+  if (!m) return undefined;
+  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+}
+
+/** Everything an OU target can name: each account's OU and all of its ancestors. */
+export function ouPrefixes(ou: string | undefined): string[] {
+  if (!ou) return [];
+  const parts = ou.split("/");
+  return parts.map((_, i) => parts.slice(0, i + 1).join("/"));
+}
+
+export function checkMatrix(doc: unknown, locator: Locator, dir: string): CheckResult {
+  const problems: Problem[] = [];
+  const inlinePolicies = new Map<string, string>();
+  const raw: Raw = isMap(doc) ? doc : {};
+  const at = (p: DocPath, message: string, where: "key" | "value" = "value") => problems.push(locator.problem(p, message, where));
+
+  const accounts = section<Account>(raw.accounts, AccountSchema);
+  const permissionSets = section<PermissionSet>(raw.permissionSets, PermissionSetSchema);
+  const groups = section<Group>(raw.groups, GroupSchema);
+  const users = section<User>(raw.users, UserSchema);
+
+  // Accounts: ids unique, at most one management account, names that cannot be mistaken for ids.
+  const byId = new Map<string, string>();
+  let management: string | undefined;
+  for (const [name, account] of accounts.valid) {
+    if (ACCOUNT_ID.test(name) && name !== account.id) {
+      at(["accounts", name], `an account name that is 12 digits reads like an account id; name the account (e.g. "prod") and keep the id in id:`, "key");
+    }
+    const other = byId.get(account.id);
+    if (other !== undefined) at(["accounts", name, "id"], `account id ${account.id} is already the id of account "${other}"; list each account once`);
+    else byId.set(account.id, name);
+    if (account.management) {
+      if (management !== undefined) at(["accounts", name, "management"], `account "${management}" is already the management account; an organization has one`);
+      else management = name;
+    }
+  }
+  const ouTargets = new Set([...accounts.valid.values()].flatMap((a) => ouPrefixes(a.ou)));
+  const tagValues = new Map<string, Set<string>>();
+  for (const account of accounts.valid.values()) {
+    for (const [k, v] of Object.entries(account.tags ?? {})) {
+      if (!tagValues.has(k)) tagValues.set(k, new Set());
+      tagValues.get(k)!.add(v);
+    }
+  }
+
+  // Permission sets.
+  for (const [name, set] of permissionSets.valid) {
+    const base = ["permissionSets", name];
+    if (set.sessionDuration !== undefined) {
+      const seconds = durationSeconds(set.sessionDuration)!;
+      if (seconds < 3600 || seconds > 12 * 3600) {
+        at([...base, "sessionDuration"], `session duration ${set.sessionDuration} is outside what Identity Center allows; use PT1H to PT12H`);
+      }
+    }
+    const managed = set.managedPolicies ?? [];
+    const count = managed.length + (set.customerManagedPolicies?.length ?? 0);
+    if (count > MAX_ATTACHED_POLICIES) {
+      at(base, `${count} managed and customer managed policies are attached; Identity Center allows at most ${MAX_ATTACHED_POLICIES} per permission set`, "key");
+    }
+    managed.forEach((policy, i) => {
+      if (managed.indexOf(policy) !== i) at([...base, "managedPolicies", i], `${policy} is listed twice; list it once`);
+    });
+    const customer = (set.customerManagedPolicies ?? []).map((p) => `${p.path ?? "/"}${p.name}`);
+    customer.forEach((policy, i) => {
+      if (customer.indexOf(policy) !== i) at([...base, "customerManagedPolicies", i], `customer managed policy ${policy} is listed twice; list it once`);
+    });
+    const boundary = set.permissionsBoundary;
+    if (boundary && (boundary.managedPolicy === undefined) === (boundary.customerManagedPolicy === undefined)) {
+      at([...base, "permissionsBoundary"], "a permissions boundary is exactly one of managedPolicy or customerManagedPolicy");
+    }
+    if (set.inlinePolicy !== undefined && set.inlinePolicyFile !== undefined) {
+      at([...base, "inlinePolicyFile"], "a permission set has one inline policy: write inlinePolicy or inlinePolicyFile, not both");
+    } else if (set.inlinePolicy !== undefined) {
+      const json = checkPolicy(set.inlinePolicy, locator, [...base, "inlinePolicy"], problems);
+      if (json !== undefined) inlinePolicies.set(name, json);
+    } else if (set.inlinePolicyFile !== undefined) {
+      const json = checkPolicyFile(set.inlinePolicyFile, dir, locator, [...base, "inlinePolicyFile"], problems);
+      if (json !== undefined) inlinePolicies.set(name, json);
+    }
+  }
+
+  // Users: unique ignoring case (Identity Center does), not reserved, complete unless external.
+  const userByLower = new Map<string, string>();
+  for (const name of users.keys) {
+    const lower = name.toLowerCase();
+    const other = userByLower.get(lower);
+    if (other !== undefined) {
+      at(["users", name], `user name "${name}" differs from "${other}" only in case; Identity Center treats them as one user: keep one`, "key");
+    } else userByLower.set(lower, name);
+    if (RESERVED_USER_NAMES.some((r) => r.toLowerCase() === lower)) {
+      at(["users", name], `"${name}" is a user name that Identity Center reserves; choose another`, "key");
+    }
+  }
+  for (const [name, user] of users.valid) {
+    const fields = ["displayName", "givenName", "familyName", "email"] as const;
+    if (user.external) {
+      for (const field of fields) {
+        if (user[field] !== undefined) at(["users", name, field], `user "${name}" is external: your identity provider owns ${field}; remove it here`, "key");
+      }
+    } else {
+      for (const field of fields) {
+        if (user[field] === undefined && !(isMap(users.raw[name]) && field in (users.raw[name] as Raw))) at(["users", name], `missing required key "${field}" (Identity Center needs it to create the user; or mark the user external: true)`, "key");
+      }
+    }
+    (user.groups ?? []).forEach((group, i) => {
+      const p = ["users", name, "groups", i];
+      if (!groups.keys.includes(group)) at(p, `unknown group "${group}"${didYouMean(group, groups.keys)}`);
+      else if (groups.valid.get(group)?.external) at(p, `group "${group}" is external: its members come from your identity provider; add the user there`);
+    });
+  }
+
+  // Groups: display names unique, external groups have no members here, members exist.
+  const byDisplayName = new Map<string, string>();
+  for (const [key, group] of groups.valid) {
+    const displayName = group.displayName ?? key;
+    const other = byDisplayName.get(displayName);
+    if (other !== undefined) at(["groups", key, group.displayName ? "displayName" : ""].filter(Boolean), `display name "${displayName}" is already used by group "${other}"; display names are unique in the identity store`, group.displayName ? "value" : "key");
+    else byDisplayName.set(displayName, key);
+    if (group.external && group.members?.length) {
+      at(["groups", key, "members"], `group "${key}" is external: its members come from your identity provider; remove members or external`, "key");
+      continue;
+    }
+    (group.members ?? []).forEach((member, i) => {
+      const p = ["groups", key, "members", i];
+      if (!users.keys.includes(member)) at(p, `unknown user "${member}"${didYouMean(member, users.keys)}`);
+      else if (group.members!.indexOf(member) !== i) at(p, `"${member}" is listed twice; list each member once`);
+    });
+  }
+
+  // Assignments: a principal, known permission sets, targets that resolve.
+  const accountRefs = [...accounts.keys, ...byId.keys()];
+  const checkAccounts = (names: string[] | undefined, p: DocPath) =>
+    (names ?? []).forEach((ref, i) => {
+      if (!accounts.keys.includes(ref) && !byId.has(ref)) {
+        const hint = ACCOUNT_ID.test(ref) ? "; add it to accounts first" : didYouMean(ref, accountRefs);
+        at([...p, i], `unknown account "${ref}"${hint}`);
+      }
+    });
+  const checkOus = (ous: string[] | undefined, p: DocPath) =>
+    (ous ?? []).forEach((ou, i) => {
+      if (!ouTargets.has(ou)) at([...p, i], `no account is in OU "${ou}"${didYouMean(ou, ouTargets)}`);
+    });
+  const checkTags = (selector: TagSelector | undefined, p: DocPath) => {
+    for (const [k, v] of Object.entries(selector ?? {})) {
+      const values = tagValues.get(k);
+      if (!values) {
+        at([...p, k], `no account has the tag "${k}"${didYouMean(k, tagValues.keys())}`, "key");
+        continue;
+      }
+      const wanted = Array.isArray(v) ? v : [v];
+      wanted.forEach((value, i) => {
+        if (!values.has(value)) at(Array.isArray(v) ? [...p, k, i] : [...p, k], `no account has ${k}: ${value}${didYouMean(value, values)}`);
+      });
+    }
+  };
+  const rawAssignments = Array.isArray(raw.assignments) ? raw.assignments : [];
+  rawAssignments.forEach((entry, i) => {
+    const a: Assignment | undefined = usable(entry, AssignmentSchema);
+    if (!a) return;
+    const base = ["assignments", i];
+    if ((a.group === undefined) === (a.user === undefined)) {
+      at(base, "an assignment names exactly one principal: group: or user:");
+    } else if (a.group !== undefined && !groups.keys.includes(a.group)) {
+      at([...base, "group"], `unknown group "${a.group}"${didYouMean(a.group, groups.keys)}`);
+    } else if (a.user !== undefined && !users.keys.includes(a.user)) {
+      at([...base, "user"], `unknown user "${a.user}"${didYouMean(a.user, users.keys)}`);
+    }
+    a.permissionSets.forEach((ps, j) => {
+      if (!permissionSets.keys.includes(ps)) at([...base, "permissionSets", j], `unknown permission set "${ps}"${didYouMean(ps, permissionSets.keys)}`);
+    });
+    if (!a.accounts?.length && !a.ous?.length && !Object.keys(a.tags ?? {}).length && !a.allAccounts) {
+      at(base, "an assignment needs a target: accounts, ous, tags or allAccounts: true");
+    }
+    checkAccounts(a.accounts, [...base, "accounts"]);
+    checkOus(a.ous, [...base, "ous"]);
+    checkTags(a.tags, [...base, "tags"]);
+    checkAccounts(a.exclude?.accounts, [...base, "exclude", "accounts"]);
+    checkOus(a.exclude?.ous, [...base, "exclude", "ous"]);
+    checkTags(a.exclude?.tags, [...base, "exclude", "tags"]);
+  });
+
+  return { problems, inlinePolicies };
+}
+
+/** Validates an inline policy document at `p` of the matrix; returns its compact JSON when valid. */
+function checkPolicy(document: unknown, locator: Locator, p: DocPath, problems: Problem[]): string | undefined {
+  const parsed = PolicyDocumentSchema.safeParse(document, { reportInput: true });
+  if (!parsed.success) {
+    problems.push(...zodProblems(parsed.error.issues, locator, p, PolicyDocumentSchema, document));
+    return undefined;
+  }
+  const { json, problem } = inlinePolicyJson(parsed.data);
+  if (problem) {
+    problems.push(locator.problem(p, problem, "key"));
+    return undefined;
+  }
+  return json;
+}
+
+/**
+ * Reads a policy file named relative to access.yaml. The file must stay inside the folder of access.yaml: a path
+ * that climbs out (`../`), an absolute path or a link that points outside is refused, since a reviewer of
+ * access.yaml would not see what it pulls in.
+ */
+function checkPolicyFile(relative: string, dir: string, locator: Locator, p: DocPath, problems: Problem[]): string | undefined {
+  const fail = (message: string) => {
+    problems.push(locator.problem(p, message));
+    return undefined;
+  };
+  if (path.isAbsolute(relative)) return fail(`"${relative}" is an absolute path; name the policy file relative to the folder of ${path.basename(locator.file)}`);
+  const root = fs.realpathSync(dir);
+  const target = path.resolve(root, relative);
+  if (!isInside(root, target)) return fail(`"${relative}" leaves the folder of ${path.basename(locator.file)}; keep policy files beside it`);
+  let real: string;
+  try {
+    real = fs.realpathSync(target);
+  } catch {
+    return fail(`policy file "${relative}" does not exist`);
+  }
+  if (!isInside(root, real)) return fail(`"${relative}" is a link to a file outside the folder of ${path.basename(locator.file)}; keep policy files beside it`);
+  const shownName = path.join(path.dirname(locator.file), relative);
+  const text = readText(real, shownName);
+  if (!text.ok) {
+    problems.push(...text.problems);
+    return undefined;
+  }
+  const parsed = parseYaml(text.text, shownName);
+  if (!parsed.ok) {
+    problems.push(...parsed.problems);
+    return undefined;
+  }
+  return checkPolicy(parsed.value, parsed.locator, [], problems);
+}
+
+function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
+}

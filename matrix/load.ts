@@ -1,0 +1,55 @@
+import * as path from "node:path";
+import { checkMatrix } from "./check";
+import { MatrixError, sortProblems, type Problem } from "./problems";
+import { MatrixSchema, type Matrix } from "./schema";
+import { readText } from "./source";
+import { parseYaml, type Locator } from "./yaml";
+import { zodProblems } from "./zodProblems";
+
+/** An access matrix that passed every check. */
+export interface ValidMatrix {
+  /** The file as shown in messages. */
+  readonly file: string;
+  readonly matrix: Matrix;
+  /** Compact JSON of each permission set's inline policy (from inlinePolicy or inlinePolicyFile), by set name. */
+  readonly inlinePolicies: ReadonlyMap<string, string>;
+  /** Source positions, for tools that point back into the file. */
+  readonly locator: Locator;
+}
+
+export type LoadResult = { readonly ok: true; readonly value: ValidMatrix } | { readonly ok: false; readonly problems: Problem[] };
+
+/** How a file is named in messages: relative to the working directory when it lies below it. */
+export function displayName(file: string, cwd = process.cwd()): string {
+  const rel = path.relative(cwd, path.resolve(cwd, file));
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : path.resolve(cwd, file);
+}
+
+/** Reads, parses and checks an access matrix file. Never throws for bad input: every problem is returned, sorted. */
+export function loadMatrixFile(file: string, cwd = process.cwd()): LoadResult {
+  const absolute = path.resolve(cwd, file);
+  const shown = displayName(file, cwd);
+  const text = readText(absolute, shown);
+  if (!text.ok) return text;
+  return loadMatrixText(text.text, shown, path.dirname(absolute));
+}
+
+/** Parses and checks access matrix text; `dir` is where policy files are looked up. */
+export function loadMatrixText(text: string, shownName: string, dir: string): LoadResult {
+  const parsed = parseYaml(text, shownName);
+  if (!parsed.ok) return { ok: false, problems: sortProblems(parsed.problems) };
+  const { value, locator } = parsed;
+  const result = MatrixSchema.safeParse(value, { reportInput: true });
+  const problems = result.success ? [] : zodProblems(result.error.issues, locator, [], MatrixSchema, value);
+  const checked = checkMatrix(value, locator, dir);
+  problems.push(...checked.problems);
+  if (problems.length || !result.success) return { ok: false, problems: sortProblems(problems) };
+  return { ok: true, value: { file: shownName, matrix: result.data, inlinePolicies: checked.inlinePolicies, locator } };
+}
+
+/** loadMatrixFile for callers that want an exception (MatrixError lists every problem). */
+export function loadMatrixOrThrow(file: string, cwd = process.cwd()): ValidMatrix {
+  const result = loadMatrixFile(file, cwd);
+  if (!result.ok) throw new MatrixError(result.problems);
+  return result.value;
+}

@@ -1,0 +1,139 @@
+/**
+ * The plan: every resource the Pulumi program registers, with its type, logical name, parent and inputs.
+ *
+ * expand.ts builds it from a valid matrix; components/ declare exactly these resources (they take names and
+ * inputs from here and compute none of their own); the offline commands print it. Inputs that are only known
+ * in AWS (ARNs, ids) are references, resolved by the components at deployment.
+ */
+
+/** Pulumi type tokens. The component tokens must never change after a release: that would re-create everything. */
+export const TYPE = {
+  root: "sso-access:index:AccessMatrix",
+  permissionSetComponent: "sso-access:index:PermissionSet",
+  groupComponent: "sso-access:index:Group",
+  userComponent: "sso-access:index:User",
+  accountComponent: "sso-access:index:AccountAssignments",
+  provider: "pulumi:providers:aws",
+  permissionSet: "aws:ssoadmin/permissionSet:PermissionSet",
+  managedPolicies: "aws:ssoadmin/managedPolicyAttachmentsExclusive:ManagedPolicyAttachmentsExclusive",
+  customerManagedPolicies: "aws:ssoadmin/customerManagedPolicyAttachmentsExclusive:CustomerManagedPolicyAttachmentsExclusive",
+  inlinePolicy: "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
+  permissionsBoundary: "aws:ssoadmin/permissionsBoundaryAttachment:PermissionsBoundaryAttachment",
+  group: "aws:identitystore/group:Group",
+  groupMembership: "aws:identitystore/groupMembership:GroupMembership",
+  user: "aws:identitystore/user:User",
+  accountAssignment: "aws:ssoadmin/accountAssignment:AccountAssignment",
+} as const;
+
+/** Data-source (invoke) tokens the program calls. */
+export const LOOKUP = {
+  instances: "aws:ssoadmin/getInstances:getInstances",
+  group: "aws:identitystore/getGroup:getGroup",
+  user: "aws:identitystore/getUser:getUser",
+} as const;
+
+export type ResourceType = (typeof TYPE)[keyof typeof TYPE];
+export type LookupToken = (typeof LOOKUP)[keyof typeof LOOKUP];
+
+/** A value known only in AWS: an output of a declared resource, of a lookup, or of the Identity Center instance. */
+export type Ref =
+  | { readonly $ref: string; readonly output: string }
+  | { readonly $lookup: string; readonly output: string }
+  | { readonly $instance: "arn" | "identityStoreId" };
+
+export type Value = string | number | boolean | Ref | readonly Value[] | { readonly [key: string]: Value };
+
+/** One registration: a component, the provider, or an AWS resource. */
+export interface Decl {
+  /** `type::name`, unique in the program. */
+  readonly key: string;
+  readonly type: ResourceType;
+  /** The logical name. */
+  readonly name: string;
+  /** Key of the parent, null for the top-level component. */
+  readonly parent: string | null;
+  readonly inputs: { readonly [key: string]: Value };
+  /** Keys of resources that must be created before (and deleted after) this one. */
+  readonly dependsOn: readonly string[];
+}
+
+/** One data-source call, e.g. finding an external group by display name. */
+export interface LookupDecl {
+  readonly key: string;
+  readonly token: LookupToken;
+  /** Key of the component that makes the call. */
+  readonly parent: string;
+  readonly args: { readonly [key: string]: Value };
+}
+
+/** A component and everything it declares. */
+export interface ComponentPlan {
+  readonly component: Decl;
+  readonly children: readonly Decl[];
+  readonly lookups: readonly LookupDecl[];
+  /** What the component exposes (arn, groupId, userId), as references to its children or lookups. */
+  readonly outputs: { readonly [name: string]: Ref };
+}
+
+export type PrincipalType = "GROUP" | "USER";
+
+/** One effective assignment: principal + permission set + account. */
+export interface AssignmentRow {
+  readonly principalType: PrincipalType;
+  readonly principalName: string;
+  readonly permissionSet: string;
+  readonly accountId: string;
+  /** The account's inventory name (display only: never part of a logical name). */
+  readonly accountName: string;
+}
+
+export interface Plan {
+  readonly settings: { readonly startUrl: string; readonly region: string; readonly partition: string };
+  readonly root: Decl;
+  readonly provider: Decl;
+  readonly permissionSets: readonly ComponentPlan[];
+  readonly users: readonly ComponentPlan[];
+  readonly groups: readonly ComponentPlan[];
+  readonly accounts: readonly ComponentPlan[];
+  /** Sorted by principal type, principal, permission set, account id. */
+  readonly assignments: readonly AssignmentRow[];
+}
+
+export const declKey = (type: string, name: string): string => `${type}::${name}`;
+
+/** Code-unit order: the same on every machine and locale. */
+export const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function isRef(value: Value): value is Ref {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && ("$ref" in value || "$lookup" in value || "$instance" in value);
+}
+
+/** The components in the order the program declares them: dependencies before dependents. */
+export function planComponents(plan: Plan): ComponentPlan[] {
+  return [...plan.permissionSets, ...plan.users, ...plan.groups, ...plan.accounts];
+}
+
+/** Every registration of the program, in declaration order. */
+export function planDecls(plan: Plan): Decl[] {
+  const out: Decl[] = [plan.root, plan.provider];
+  for (const c of planComponents(plan)) out.push(c.component, ...c.children);
+  return out;
+}
+
+export function planLookups(plan: Plan): LookupDecl[] {
+  return planComponents(plan).flatMap((c) => c.lookups);
+}
+
+/** Registrations as `{type, name, parent}`, parent being the parent's `type::name`, sorted. */
+export function planRegistrations(plan: Plan): { type: string; name: string; parent: string | null }[] {
+  return planDecls(plan)
+    .map((d) => ({ type: d.type, name: d.name, parent: d.parent }))
+    .sort((a, b) => byText(a.type, b.type) || byText(a.name, b.name));
+}
+
+/** Count of registrations by type. */
+export function countByType(plan: Plan): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const d of planDecls(plan)) counts.set(d.type, (counts.get(d.type) ?? 0) + 1);
+  return new Map([...counts].sort((a, b) => byText(a[0], b[0])));
+}

@@ -1,0 +1,63 @@
+/**
+ * A problem found in an access matrix, located in its source file.
+ * Every stage (reading, YAML, schema, references) reports these, and they are printed one per line as
+ * `file:line:column  yaml.path  message`, sorted by position.
+ */
+export interface Problem {
+  /** The file as the user named it (relative to the working directory where possible). */
+  readonly file: string;
+  /** 1-based line. */
+  readonly line: number;
+  /** 1-based column. */
+  readonly column: number;
+  /** The path inside the YAML document, e.g. `assignments[3].accounts[0]`; `<root>` for the whole file. */
+  readonly path: string;
+  /** One plain sentence: what is wrong and what to do. */
+  readonly message: string;
+}
+
+/** A path inside a YAML/JSON document: map keys and list indexes. */
+export type DocPath = readonly (string | number)[];
+
+const PLAIN_KEY = /^[A-Za-z_][\w-]*$/;
+
+/** Renders a document path the way users read it: `permissionSets.Admin.sessionDuration`, `assignments[3].accounts[0]`. */
+export function formatPath(path: DocPath): string {
+  if (path.length === 0) return "<root>";
+  let out = "";
+  for (const segment of path) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else if (PLAIN_KEY.test(segment)) out += out === "" ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+
+export function formatProblem(p: Problem): string {
+  return `${p.file}:${p.line}:${p.column}  ${p.path}  ${p.message}`;
+}
+
+/** Sorts by file, then position, then message, and drops exact duplicates. */
+export function sortProblems(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return [...problems]
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0))
+    .filter((p) => {
+      const key = formatProblem(p);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+}
+
+/** Thrown where a caller wants an exception; carries every problem, already sorted. */
+export class MatrixError extends Error {
+  readonly problems: readonly Problem[];
+  constructor(problems: readonly Problem[]) {
+    const sorted = sortProblems(problems);
+    const noun = sorted.length === 1 ? "problem" : "problems";
+    super(`${sorted.length} ${noun} in the access matrix:\n${sorted.map(formatProblem).join("\n")}`);
+    this.name = "MatrixError";
+    this.problems = sorted;
+  }
+}

@@ -1,0 +1,142 @@
+import { z } from "zod";
+import { MANAGED_POLICY_REF } from "./policies";
+
+/**
+ * The access matrix, version 1: the shape of access.yaml.
+ *
+ * Structure only. Rules that need the whole document (references between sections, uniqueness, limits across
+ * fields) live in check.ts, so that every problem is reported in one run. No transforms here: the same schema
+ * generates access.schema.json for editors.
+ */
+
+const described = <T extends z.ZodType>(schema: T, description: string): T => schema.meta({ description });
+
+export const PERMISSION_SET_NAME = /^[\w+=,.@-]{1,32}$/;
+export const ACCOUNT_ID = /^\d{12}$/;
+export const ACCOUNT_KEY = /^[A-Za-z0-9][\w.+@-]{0,63}$/;
+export const GROUP_KEY = /^[\w+=,.@-]{1,128}$/;
+export const USER_NAME = /^\S{1,128}$/;
+export const OU_PATH = /^[^/\s](?:[^/]*[^/\s])?(?:\/[^/\s](?:[^/]*[^/\s])?)*$/;
+export const SESSION_DURATION = /^PT(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$/;
+export const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
+const POLICY_NAME = /^[\w+=,.@-]{1,128}$/;
+const POLICY_PATH = /^\/(?:[\x21-\x7e]+\/)?$/;
+
+const text = (max: number, what: string) =>
+  z.string().min(1, `${what} must not be empty`).max(max, `${what} must be at most ${max} characters`);
+
+const tags = described(
+  z.record(
+    z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, "a tag key must be 1-128 letters, digits, spaces or _.:/=+-@"),
+    z.string().max(256, "a tag value must be at most 256 characters"),
+  ),
+  "Tags: key to value.",
+);
+
+const customerManagedPolicy = z.strictObject({
+  name: described(z.string().regex(POLICY_NAME, "a policy name is 1-128 characters of letters, digits and +=,.@_-"), "Name of the IAM policy that exists in every target account."),
+  path: described(z.string().regex(POLICY_PATH, 'a policy path starts and ends with "/", e.g. "/" or "/team/"'), 'Path of the policy; default "/".').optional(),
+});
+
+export const AccountSchema = z.strictObject({
+  id: described(z.string().regex(ACCOUNT_ID, "an account id is exactly 12 digits, quoted"), 'The 12-digit AWS account id, quoted: id: "012345678901".'),
+  ou: described(z.string().regex(OU_PATH, 'an OU path is OU names joined by "/", e.g. "Workloads/Prod"'), 'Organizational unit path below the root, e.g. "Workloads/Prod".').optional(),
+  tags: tags.optional(),
+  management: described(z.boolean(), "Marks the organization's management account: OU, tag and all-account targets skip it.").optional(),
+  description: text(256, "description").optional(),
+});
+
+export const PermissionSetSchema = z.strictObject({
+  description: described(text(700, "description"), "Shown in the AWS access portal.").optional(),
+  sessionDuration: described(
+    z.string().regex(SESSION_DURATION, 'a session duration is ISO-8601, e.g. "PT8H" or "PT1H30M"'),
+    "ISO-8601 duration from PT1H to PT12H; default PT1H.",
+  ).optional(),
+  relayState: described(text(240, "relayState"), "URL the console opens after sign-in.").optional(),
+  managedPolicies: described(
+    z.array(z.string().regex(MANAGED_POLICY_REF, "an AWS managed policy is a name such as AdministratorAccess, or its ARN")),
+    "AWS managed policies by name (AdministratorAccess, ViewOnlyAccess) or ARN.",
+  ).optional(),
+  customerManagedPolicies: described(z.array(customerManagedPolicy), "Customer managed policies by name and path; each must exist in every account the set is assigned to.").optional(),
+  inlinePolicy: described(z.record(z.string(), z.unknown()), "An IAM policy document written in YAML.").optional(),
+  inlinePolicyFile: described(z.string().min(1), "Path, relative to access.yaml, of a JSON IAM policy document.").optional(),
+  permissionsBoundary: described(
+    z.strictObject({
+      managedPolicy: z.string().regex(MANAGED_POLICY_REF, "an AWS managed policy is a name such as PowerUserAccess, or its ARN").optional(),
+      customerManagedPolicy: customerManagedPolicy.optional(),
+    }),
+    "Exactly one of managedPolicy or customerManagedPolicy.",
+  ).optional(),
+  tags: tags.optional(),
+});
+
+export const GroupSchema = z.strictObject({
+  displayName: described(text(1024, "displayName"), "Display name in the identity store; default the group's key.").optional(),
+  description: text(1024, "description").optional(),
+  members: described(z.array(z.string()), "User names of the members.").optional(),
+  external: described(z.boolean(), "Provisioned by an external identity provider (SCIM): looked up by display name, never created or deleted.").optional(),
+});
+
+export const UserSchema = z.strictObject({
+  displayName: text(1024, "displayName").optional(),
+  givenName: text(1024, "givenName").optional(),
+  familyName: text(1024, "familyName").optional(),
+  email: described(z.email("email must be an email address, e.g. jane@example.com"), "The user's one email address.").optional(),
+  groups: described(z.array(z.string()), "Groups the user is a member of (merged with the groups' members lists).").optional(),
+  external: described(z.boolean(), "Provisioned by an external identity provider (SCIM): looked up by user name, never created or deleted.").optional(),
+});
+
+const nameList = z.array(z.string());
+const tagSelector = described(
+  z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)])),
+  "Accounts whose tags all match: key to value, or to a list of accepted values.",
+);
+
+export const AssignmentSchema = z.strictObject({
+  group: described(z.string(), "The group to assign (a key of groups).").optional(),
+  user: described(z.string(), "The user to assign directly (a key of users).").optional(),
+  permissionSets: described(z.array(z.string()).min(1, "list at least one permission set"), "Permission sets to assign."),
+  accounts: described(nameList, "Accounts by inventory name or 12-digit id.").optional(),
+  ous: described(nameList, "OU paths: every account at or below each.").optional(),
+  tags: tagSelector.optional(),
+  allAccounts: described(z.boolean(), "Every account in the inventory.").optional(),
+  exclude: z
+    .strictObject({
+      accounts: nameList.optional(),
+      ous: nameList.optional(),
+      tags: tagSelector.optional(),
+    })
+    .optional(),
+  description: text(1024, "description").optional(),
+});
+
+export const MatrixSchema = z
+  .strictObject({
+    version: described(z.literal(1, { error: "version must be 1" }), "Format version of this file."),
+    identityCenter: z.strictObject({
+      startUrl: described(
+        z.url({ protocol: /^https$/, error: "startUrl must be the https URL of the AWS access portal, e.g. https://acme.awsapps.com/start" }),
+        "AWS access portal URL.",
+      ),
+      region: described(z.string().regex(REGION, "region must be an AWS region such as us-east-1"), "Home region of the Identity Center instance."),
+    }),
+    accounts: described(z.record(z.string().regex(ACCOUNT_KEY, "an account name is 1-64 letters, digits or _.+@- and starts with a letter or digit"), AccountSchema), "Account inventory: name to account."),
+    permissionSets: described(z.record(z.string().regex(PERMISSION_SET_NAME, "a permission set name is 1-32 letters, digits or +=,.@_-"), PermissionSetSchema), "Permission sets by name.").optional(),
+    groups: described(z.record(z.string().regex(GROUP_KEY, "a group key is 1-128 letters, digits or +=,.@_-"), GroupSchema), "Groups by key.").optional(),
+    users: described(z.record(z.string().regex(USER_NAME, "a user name is 1-128 characters with no whitespace"), UserSchema), "Users by user name.").optional(),
+    assignments: described(z.array(AssignmentSchema), "Who gets which permission sets in which accounts.").optional(),
+  })
+  .meta({ title: "sso-access access matrix", description: "The access matrix of one AWS Organization (access.yaml, version 1)." });
+
+export type Matrix = z.infer<typeof MatrixSchema>;
+export type Account = z.infer<typeof AccountSchema>;
+export type PermissionSet = z.infer<typeof PermissionSetSchema>;
+export type Group = z.infer<typeof GroupSchema>;
+export type User = z.infer<typeof UserSchema>;
+export type Assignment = z.infer<typeof AssignmentSchema>;
+export type TagSelector = NonNullable<Assignment["tags"]>;
+
+/** The JSON Schema editors use to complete and check access.yaml (committed as access.schema.json). */
+export function matrixJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(MatrixSchema, { io: "input", target: "draft-2020-12" }) as Record<string, unknown>;
+}

@@ -1,0 +1,260 @@
+import {
+  CORE_SCHEMA,
+  EVENT_ID,
+  SCALAR_STYLE,
+  YAMLException,
+  constructFromEvents,
+  getScalarValue,
+  parseEvents,
+  type Event,
+} from "js-yaml";
+import { formatPath, type DocPath, type Problem } from "./problems";
+
+/**
+ * YAML parsing with source positions.
+ *
+ * js-yaml's event stream carries offsets into the source; we walk it once to record where every key and value
+ * of the document starts, so that a problem found later (by zod, or by a reference check) at a document path can be
+ * reported as `file:line:column`. Values are built by js-yaml itself from the same events.
+ */
+
+/** At most this many aliases (`*ref`) per document: enough for hand-written reuse, too few for an alias bomb. */
+export const MAX_ALIASES = 100;
+/** Deepest nesting accepted; access.yaml needs about eight levels, an inline policy a few more. */
+export const MAX_DEPTH = 64;
+
+interface Span {
+  /** Offset of the key (map entries only). */
+  key?: number;
+  /** Offset where the value starts (tag or anchor included). */
+  value: number;
+  /** Offset just after a scalar value; -1 for collections. */
+  valueEnd: number;
+}
+
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** Finds the source position of any document path. */
+export class Locator {
+  private readonly lineStarts: number[] = [0];
+  constructor(
+    readonly file: string,
+    readonly source: string,
+    private readonly spans: ReadonlyMap<string, Span>,
+  ) {
+    for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+  }
+
+  /** Position of the key at `path` (for an unknown or duplicate key), else of its value; walks up to the nearest ancestor found. */
+  key(path: DocPath): Position {
+    return this.find(path, true);
+  }
+
+  /** Position of the value at `path`; walks up to the nearest ancestor found. */
+  value(path: DocPath): Position {
+    return this.find(path, false);
+  }
+
+  /** Whether the document has a value at exactly this path. */
+  has(path: DocPath): boolean {
+    return this.spans.has(pathKey(path));
+  }
+
+  /** The source text of a scalar value as written (quotes included), or undefined for collections and unknown paths. */
+  raw(path: DocPath): string | undefined {
+    const span = this.spans.get(pathKey(path));
+    if (!span || span.valueEnd < 0) return undefined;
+    return this.source.slice(span.value, span.valueEnd);
+  }
+
+  /** A problem at the value (or key) of `path`. */
+  problem(path: DocPath, message: string, at: "key" | "value" = "value"): Problem {
+    const pos = at === "key" ? this.key(path) : this.value(path);
+    return { file: this.file, ...pos, path: formatPath(path), message };
+  }
+
+  position(offset: number): Position {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.lineStarts[lo] + 1 };
+  }
+
+  private find(path: DocPath, preferKey: boolean): Position {
+    for (let n = path.length; n >= 0; n--) {
+      const span = this.spans.get(pathKey(path.slice(0, n)));
+      if (span) return this.position(preferKey && n === path.length && span.key !== undefined ? span.key : span.value);
+    }
+    return { line: 1, column: 1 };
+  }
+}
+
+function pathKey(path: DocPath): string {
+  return path.map((s) => (typeof s === "number" ? `#${s}` : `.${s}`)).join("\u0000");
+}
+
+export type ParseResult =
+  | { readonly ok: true; readonly value: unknown; readonly locator: Locator }
+  | { readonly ok: false; readonly problems: Problem[] };
+
+type Frame =
+  | { kind: "map"; path: DocPath; expectKey: boolean; key: string; keys: Map<string, number> }
+  | { kind: "seq"; path: DocPath; index: number }
+  | { kind: "skip" };
+
+function startOf(e: Event): number {
+  switch (e.type) {
+    case EVENT_ID.SCALAR: {
+      // A quoted scalar's range starts after its opening quote; point at the quote.
+      const quoted = e.style === SCALAR_STYLE.SINGLE_QUOTED || e.style === SCALAR_STYLE.DOUBLE_QUOTED;
+      return minPositive(quoted ? e.valueStart - 1 : e.valueStart, e.tagStart, e.anchorStart);
+    }
+    case EVENT_ID.MAPPING:
+    case EVENT_ID.SEQUENCE:
+      return minPositive(e.start, e.tagStart, e.anchorStart);
+    case EVENT_ID.ALIAS:
+      return Math.max(0, e.anchorStart - 1);
+    default:
+      return 0;
+  }
+}
+
+function minPositive(...offsets: number[]): number {
+  const valid = offsets.filter((o) => o >= 0);
+  return valid.length ? Math.min(...valid) : 0;
+}
+
+/**
+ * Parses one YAML document. Problems: syntax errors, more than one document, an empty file, duplicate keys
+ * (all of them, not just the first), keys that are not plain text, unknown tags, too many aliases.
+ */
+export function parseYaml(source: string, file: string): ParseResult {
+  const at = (offset: number, path: DocPath, message: string): Problem => {
+    const { line, column } = new Locator(file, source, new Map()).position(offset);
+    return { file, line, column, path: formatPath(path), message };
+  };
+  let events: Event[];
+  try {
+    events = parseEvents(source, { filename: file, maxDepth: MAX_DEPTH });
+  } catch (error) {
+    return { ok: false, problems: [yamlProblem(error, file)] };
+  }
+
+  const spans = new Map<string, Span>();
+  const problems: Problem[] = [];
+  const stack: Frame[] = [];
+  let documents = 0;
+
+  // Each node event is either a map key, or a value at a path; collections push a frame, POP closes it.
+  const node = (e: Event): void => {
+    const top = stack[stack.length - 1];
+    const offset = startOf(e);
+    if (top?.kind === "skip") {
+      if (e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE) stack.push({ kind: "skip" });
+      return;
+    }
+    if (top?.kind === "map" && top.expectKey) {
+      top.expectKey = false;
+      if (e.type !== EVENT_ID.SCALAR) {
+        problems.push(at(offset, top.path, "a key must be plain text, not a list, mapping or alias; write the key as text"));
+        top.key = `\u0000complex${offset}`;
+        if (e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE) stack.push({ kind: "skip" });
+        return;
+      }
+      const key = getScalarValue(source, e);
+      const first = top.keys.get(key);
+      if (first !== undefined) {
+        const { line } = new Locator(file, source, new Map()).position(first);
+        problems.push(at(offset, [...top.path, key], `duplicate key "${key}" (first written on line ${line}); keep one of them`));
+      } else top.keys.set(key, offset);
+      top.key = key;
+      spans.set(pathKey([...top.path, key]), { key: offset, value: offset, valueEnd: -1 });
+      return;
+    }
+    let path: DocPath;
+    if (top?.kind === "map") {
+      path = [...top.path, top.key];
+      top.expectKey = true;
+    } else if (top?.kind === "seq") {
+      path = [...top.path, top.index++];
+    } else path = [];
+    const existing = spans.get(pathKey(path));
+    const valueEnd = e.type === EVENT_ID.SCALAR ? e.valueEnd : -1;
+    spans.set(pathKey(path), { key: existing?.key, value: offset, valueEnd: adjustEnd(source, e, valueEnd) });
+    if (e.type === EVENT_ID.MAPPING) stack.push({ kind: "map", path, expectKey: true, key: "", keys: new Map() });
+    else if (e.type === EVENT_ID.SEQUENCE) stack.push({ kind: "seq", path, index: 0 });
+  };
+
+  let firstOfSecondDocument = -1;
+  for (const e of events) {
+    if (e.type === EVENT_ID.DOCUMENT) {
+      documents++;
+      continue;
+    }
+    if (e.type === EVENT_ID.POP) {
+      stack.pop();
+      continue;
+    }
+    if (documents > 1) {
+      if (firstOfSecondDocument < 0) firstOfSecondDocument = startOf(e);
+      continue;
+    }
+    node(e);
+  }
+
+  if (documents === 0 || !spans.has(pathKey([]))) {
+    return { ok: false, problems: [at(0, [], "the file is empty; start from the sample access.yaml")] };
+  }
+  if (documents > 1) {
+    const offset = firstOfSecondDocument >= 0 ? firstOfSecondDocument : source.indexOf("\n---") + 1;
+    problems.push(at(Math.max(0, offset), [], "the file holds more than one YAML document (a second '---'); keep the whole matrix in one document"));
+  }
+  if (problems.length) return { ok: false, problems };
+
+  let value: unknown;
+  try {
+    [value] = constructFromEvents(events, { source, filename: file, schema: CORE_SCHEMA, maxAliases: MAX_ALIASES });
+  } catch (error) {
+    return { ok: false, problems: [yamlProblem(error, file)] };
+  }
+  return { ok: true, value, locator: new Locator(file, source, spans) };
+}
+
+/** A quoted scalar's event range covers its content; widen it to include the closing quote so `raw` shows what was typed. */
+function adjustEnd(source: string, e: Event, end: number): number {
+  if (e.type !== EVENT_ID.SCALAR || end < 0) return end;
+  const quoted = e.style === SCALAR_STYLE.SINGLE_QUOTED || e.style === SCALAR_STYLE.DOUBLE_QUOTED;
+  return quoted && end < source.length ? end + 1 : end;
+}
+
+function yamlProblem(error: unknown, file: string): Problem {
+  if (error instanceof YAMLException) {
+    const reason = error.reason || "invalid YAML";
+    return {
+      file,
+      line: (error.mark?.line ?? 0) + 1,
+      column: (error.mark?.column ?? 0) + 1,
+      path: "<root>",
+      message: `${yamlHint(reason)}`,
+    };
+  }
+  return { file, line: 1, column: 1, path: "<root>", message: `the file could not be read as YAML: ${String(error)}` };
+}
+
+/** js-yaml's reasons are terse; add what to do for the common ones. */
+function yamlHint(reason: string): string {
+  if (reason.startsWith("tab characters")) return "a tab is used for indentation; indent with spaces";
+  if (reason.startsWith("unknown") && reason.includes("tag")) {
+    return `${reason.replace(/!<tag:yaml\.org,2002:([^>]+)>/, "!!$1").replace(/!<([^>]+)>/, "$1")}; access.yaml takes no custom tags: remove it`;
+  }
+  if (reason.includes("alias")) return `${reason}; access.yaml allows at most ${MAX_ALIASES} aliases`;
+  if (reason.includes("nesting") || reason.includes("depth")) return `${reason}; the document is nested deeper than ${MAX_DEPTH} levels`;
+  return `invalid YAML: ${reason}`;
+}
