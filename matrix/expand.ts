@@ -176,7 +176,7 @@ export function expand(valid: ValidMatrix): Plan {
     if (inline !== undefined) children.push(attachment(TYPE.inlinePolicy, "inline-policy", { inlinePolicy: inline }));
     const boundary = set.permissionsBoundary;
     if (boundary) {
-      const permissionsBoundary = boundary.managedPolicy
+      const permissionsBoundary: Value = boundary.managedPolicy
         ? { managedPolicyArn: managedPolicyArn(boundary.managedPolicy, partition) }
         : { customerManagedPolicyReference: { name: boundary.customerManagedPolicy!.name, path: boundary.customerManagedPolicy!.path ?? "/" } };
       children.push(attachment(TYPE.permissionsBoundary, "permissions-boundary", { permissionsBoundary }));
@@ -207,6 +207,7 @@ export function expand(valid: ValidMatrix): Plan {
 
   return {
     settings: { startUrl: matrix.identityCenter.startUrl, region, partition },
+    inventory: inventory.map((a) => ({ name: a.name, id: a.id, ...(a.ou !== undefined ? { ou: a.ou } : {}), management: a.management ?? false })),
     root,
     provider,
     permissionSets,

@@ -1,0 +1,115 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { LOOKUP, TYPE, isRef, type ComponentPlan, type Decl, type LookupToken, type Ref, type Value } from "../matrix/plan";
+
+/**
+ * Declares the plan's resources as Pulumi resources. Components hand it their part of the plan; it constructs each
+ * child with the plan's logical name and inputs, and resolves the plan's references (ARNs and ids known only in AWS)
+ * to the outputs of resources declared before. Nothing here decides what exists or how it is named: that is
+ * matrix/expand.ts, shared with the offline plan.
+ */
+
+type ResourceClass = new (name: string, args: never, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+
+/** The AWS resource classes by the type token the plan uses; a test checks each class registers under that token. */
+const RESOURCE_CLASSES: Partial<Record<Decl["type"], ResourceClass>> = {
+  [TYPE.permissionSet]: aws.ssoadmin.PermissionSet,
+  [TYPE.managedPolicies]: aws.ssoadmin.ManagedPolicyAttachmentsExclusive,
+  [TYPE.customerManagedPolicies]: aws.ssoadmin.CustomerManagedPolicyAttachmentsExclusive,
+  [TYPE.inlinePolicy]: aws.ssoadmin.PermissionSetInlinePolicy,
+  [TYPE.permissionsBoundary]: aws.ssoadmin.PermissionsBoundaryAttachment,
+  [TYPE.group]: aws.identitystore.Group,
+  [TYPE.groupMembership]: aws.identitystore.GroupMembership,
+  [TYPE.user]: aws.identitystore.User,
+  [TYPE.accountAssignment]: aws.ssoadmin.AccountAssignment,
+};
+
+type LookupFunction = (args: never, opts: pulumi.InvokeOutputOptions) => pulumi.Output<Record<string, unknown>>;
+
+const LOOKUP_FUNCTIONS: Record<Exclude<LookupToken, typeof LOOKUP.instances>, LookupFunction> = {
+  [LOOKUP.group]: aws.identitystore.getGroupOutput as unknown as LookupFunction,
+  [LOOKUP.user]: aws.identitystore.getUserOutput as unknown as LookupFunction,
+};
+
+/** The Identity Center instance every resource belongs to. */
+export interface Instance {
+  readonly arn: pulumi.Output<string>;
+  readonly identityStoreId: pulumi.Output<string>;
+}
+
+export class Declarations {
+  private readonly resources = new Map<string, pulumi.CustomResource>();
+  private readonly lookups = new Map<string, pulumi.Output<Record<string, unknown>>>();
+  /** Resources that something depends on before they are declared (an attachment waits for assignments). */
+  private readonly pending = new Map<string, { promise: Promise<pulumi.Resource>; resolve: (r: pulumi.Resource) => void }>();
+
+  constructor(
+    private readonly instance: Instance,
+    private readonly provider: pulumi.ProviderResource,
+  ) {}
+
+  /** Declares a component's lookups and children, in plan order, as children of `parent`. */
+  declare(plan: ComponentPlan, parent: pulumi.Resource): void {
+    for (const lookup of plan.lookups) {
+      const call = LOOKUP_FUNCTIONS[lookup.token as keyof typeof LOOKUP_FUNCTIONS];
+      this.lookups.set(lookup.key, call(this.resolve(lookup.args) as never, { parent, provider: this.provider }));
+    }
+    for (const decl of plan.children) {
+      const Class = RESOURCE_CLASSES[decl.type];
+      if (!Class) throw new Error(`no resource class for ${decl.type}`);
+      const resource = new Class(decl.name, this.resolve(decl.inputs) as never, {
+        parent,
+        provider: this.provider,
+        ...(decl.dependsOn.length ? { dependsOn: this.after(decl.dependsOn) } : {}),
+      });
+      this.resources.set(decl.key, resource);
+      this.pending.get(decl.key)?.resolve(resource);
+    }
+  }
+
+  /** The output a reference names. */
+  output(ref: Ref): pulumi.Output<string> {
+    return pulumi.output(this.resolve(ref)) as pulumi.Output<string>;
+  }
+
+  /** Fails if something depends on a resource that was never declared (a bug in the plan, not in the user's file). */
+  finish(): void {
+    const missing = [...this.pending.keys()].filter((key) => !this.resources.has(key));
+    if (missing.length) throw new Error(`resources depended on but never declared: ${missing.join(", ")}`);
+  }
+
+  private after(keys: readonly string[]): pulumi.Input<pulumi.Resource[]> {
+    const ready = keys.map((key) => this.resources.get(key));
+    if (ready.every((r) => r !== undefined)) return ready as pulumi.Resource[];
+    return Promise.all(keys.map((key) => this.resources.get(key) ?? this.waitFor(key)));
+  }
+
+  private waitFor(key: string): Promise<pulumi.Resource> {
+    let entry = this.pending.get(key);
+    if (!entry) {
+      let resolve!: (r: pulumi.Resource) => void;
+      const promise = new Promise<pulumi.Resource>((r) => (resolve = r));
+      entry = { promise, resolve };
+      this.pending.set(key, entry);
+    }
+    return entry.promise;
+  }
+
+  private resolve(value: Value): pulumi.Input<unknown> {
+    if (typeof value !== "object" || value === null) return value;
+    if (Array.isArray(value)) return value.map((v) => this.resolve(v));
+    if (isRef(value as Value)) {
+      const ref = value as Ref;
+      if ("$instance" in ref) return this.instance[ref.$instance];
+      if ("$lookup" in ref) {
+        const lookup = this.lookups.get(ref.$lookup);
+        if (!lookup) throw new Error(`lookup ${ref.$lookup} is used before it is declared`);
+        return lookup.apply((result) => result[ref.output] as string);
+      }
+      const resource = this.resources.get(ref.$ref);
+      if (!resource) throw new Error(`${ref.$ref} is used before it is declared`);
+      return (resource as unknown as Record<string, pulumi.Output<string>>)[ref.output];
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.resolve(v as Value)]));
+  }
+}

@@ -1,0 +1,163 @@
+import * as pulumi from "@pulumi/pulumi";
+import { LOOKUP, TYPE, declKey, isRef, type Plan, type Ref, type Value } from "../matrix/plan";
+
+/**
+ * The one mocks helper of the test suite. It records every registration (type, logical name, parent, inputs,
+ * provider, dependencies) and every invoke, returns the attributes the program reads (arn, groupId, userId) as
+ * deterministic functions of the inputs, and throws on an invoke it does not know, so that a new lookup cannot
+ * silently return nonsense.
+ */
+
+export interface Registration {
+  readonly type: string;
+  readonly name: string;
+  /** `type::name` of the parent, null at the top. */
+  readonly parent: string | null;
+  readonly inputs: Record<string, unknown>;
+  readonly custom: boolean;
+  /** `type::name` of the provider, for custom resources. */
+  readonly provider: string | null;
+  /** `type::name` of every resource this one depends on (explicit dependsOn and input references). */
+  readonly dependencies: string[];
+  /** Position in registration order. */
+  readonly order: number;
+}
+
+export interface Invocation {
+  readonly token: string;
+  readonly args: Record<string, unknown>;
+}
+
+export const MOCK_INSTANCE_ARN = "arn:aws:sso:::instance/ssoins-0000000000000000";
+export const MOCK_IDENTITY_STORE_ID = "d-0000000000";
+
+/** The attribute values the mocks compute, exported so tests can predict them. */
+export const mockValues = {
+  permissionSetArn: (name: string) => `arn:aws:sso:::permissionSet/ssoins-0000000000000000/ps-${name}`,
+  groupId: (displayName: string) => `group-${displayName}`,
+  userId: (userName: string) => `user-${userName}`,
+  externalGroupId: (displayName: string) => `external-group-${displayName}`,
+  externalUserId: (userName: string) => `external-user-${userName}`,
+};
+
+/** `type::name` from a URN `urn:pulumi:stack::project::parent$type::name`. */
+export function keyOfUrn(urn: string): string {
+  const parts = urn.split("::");
+  const type = parts[2].split("$").pop()!;
+  return declKey(type, parts.slice(3).join("::"));
+}
+
+type Uniq<T> = { value: T };
+
+export class RecordingMocks implements pulumi.runtime.Mocks {
+  registrations: Registration[] = [];
+  invocations: Invocation[] = [];
+  /** What ssoadmin.getInstances returns; tests change it to provoke errors. */
+  instances = { arns: [MOCK_INSTANCE_ARN], identityStoreIds: [MOCK_IDENTITY_STORE_ID] };
+  /** Set by the monitor hook just before each newResource call (synchronously, so no interleaving). */
+  private meta: Uniq<{ parent: string; provider: string; dependencies: string[] }> | undefined;
+
+  reset(): void {
+    this.registrations = [];
+    this.invocations = [];
+    this.instances = { arns: [MOCK_INSTANCE_ARN], identityStoreIds: [MOCK_IDENTITY_STORE_ID] };
+  }
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+    const meta = this.meta?.value;
+    this.meta = undefined;
+    this.registrations.push({
+      type: args.type,
+      name: args.name,
+      parent: meta?.parent ? keyOfUrn(meta.parent) : null,
+      inputs: args.inputs,
+      custom: args.custom ?? false,
+      provider: args.provider ? keyOfUrn(args.provider.split("::").slice(0, -1).join("::")) : null,
+      dependencies: (meta?.dependencies ?? []).map(keyOfUrn),
+      order: this.registrations.length,
+    });
+    const computed: Record<string, unknown> = {};
+    if (args.type === TYPE.permissionSet) computed.arn = mockValues.permissionSetArn(args.inputs.name);
+    if (args.type === TYPE.group) computed.groupId = mockValues.groupId(args.inputs.displayName);
+    if (args.type === TYPE.user) computed.userId = mockValues.userId(args.inputs.userName);
+    return { id: args.custom ? `${args.name}-id` : undefined, state: { ...args.inputs, ...computed } };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    this.invocations.push({ token: args.token, args: args.inputs });
+    const attribute = (args.inputs.alternateIdentifier as { uniqueAttribute: { attributeValue: string } } | undefined)?.uniqueAttribute.attributeValue;
+    switch (args.token) {
+      case LOOKUP.instances:
+        return { ...this.instances, id: "instances" };
+      case LOOKUP.group:
+        return { groupId: mockValues.externalGroupId(attribute!), displayName: attribute, identityStoreId: args.inputs.identityStoreId };
+      case LOOKUP.user:
+        return { userId: mockValues.externalUserId(attribute!), userName: attribute, identityStoreId: args.inputs.identityStoreId };
+      default:
+        throw new Error(`the mocks do not know the invoke ${args.token}; add it to test/mocks.ts`);
+    }
+  }
+
+  /** Installs these mocks (once per mocha process) and hooks the mock monitor to see parents and dependencies. */
+  async install(): Promise<void> {
+    await pulumi.runtime.setMocks(this, "sso-access", "test", false);
+    const monitor = pulumi.runtime.getMonitor() as unknown as {
+      registerResource: (req: RegisterRequest, callback: unknown) => unknown;
+    };
+    const original = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => {
+      this.meta = { value: { parent: req.getParent(), provider: req.getProvider(), dependencies: req.getDependenciesList() } };
+      return original(req, callback);
+    };
+  }
+}
+
+interface RegisterRequest {
+  getParent(): string;
+  getProvider(): string;
+  getDependenciesList(): string[];
+}
+
+/** Resolves once every registration and invoke started so far has completed. */
+export async function settled(): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+  await settings.waitForRPCs();
+}
+
+/** Reads an Output's value. */
+export const valueOf = <T>(o: pulumi.Output<T>): Promise<T> => new Promise<T>((resolve) => o.apply(resolve));
+
+/** Where the mocks can be shared across test files (setMocks must happen once per process). */
+let shared: RecordingMocks | undefined;
+export async function sharedMocks(): Promise<RecordingMocks> {
+  if (!shared) {
+    shared = new RecordingMocks();
+    await shared.install();
+  }
+  shared.reset();
+  return shared;
+}
+
+/** The value each plan reference takes under these mocks, so that a plan's inputs can be compared with recorded ones. */
+export function resolveUnderMocks(value: Value, plan: Plan): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => resolveUnderMocks(v, plan));
+  if (isRef(value as Value)) return resolveRef(value as Ref, plan);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveUnderMocks(v as Value, plan)]));
+}
+
+function resolveRef(ref: Ref, plan: Plan): string {
+  if ("$instance" in ref) return ref.$instance === "arn" ? MOCK_INSTANCE_ARN : MOCK_IDENTITY_STORE_ID;
+  const components = [...plan.permissionSets, ...plan.users, ...plan.groups];
+  if ("$lookup" in ref) {
+    const lookup = components.flatMap((c) => c.lookups).find((l) => l.key === ref.$lookup)!;
+    const attribute = (lookup.args.alternateIdentifier as { uniqueAttribute: { attributeValue: string } }).uniqueAttribute.attributeValue;
+    return lookup.token === LOOKUP.group ? mockValues.externalGroupId(attribute) : mockValues.externalUserId(attribute);
+  }
+  const decl = components.flatMap((c) => c.children).find((d) => d.key === ref.$ref)!;
+  if (decl.type === TYPE.permissionSet) return mockValues.permissionSetArn(decl.inputs.name as string);
+  if (decl.type === TYPE.group) return mockValues.groupId(decl.inputs.displayName as string);
+  if (decl.type === TYPE.user) return mockValues.userId(decl.inputs.userName as string);
+  throw new Error(`no mock value for ${ref.$ref}.${ref.output}`);
+}
