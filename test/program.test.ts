@@ -1,0 +1,260 @@
+import * as assert from "node:assert/strict";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import type { AccessMatrix as AccessMatrixClass } from "../components/accessMatrix";
+import { expand } from "../matrix/expand";
+import { loadMatrixOrThrow } from "../matrix/load";
+import { LOOKUP, TYPE, planDecls, planLookups, planRegistrations, type Plan } from "../matrix/plan";
+import {
+  MOCK_IDENTITY_STORE_ID,
+  MOCK_INSTANCE_ARN,
+  mockValues,
+  resolveUnderMocks,
+  settled,
+  sharedMocks,
+  valueOf,
+  type RecordingMocks,
+} from "./mocks";
+
+const ROOT = path.resolve(__dirname, "..");
+const FIXTURES = ["access.yaml", "test/fixtures/valid/ou-tags-exclusions.yaml", "test/fixtures/valid/external-principals.yaml", "test/fixtures/valid/policies.yaml"];
+
+let mocks: RecordingMocks;
+let AccessMatrix: typeof AccessMatrixClass;
+
+before(async () => {
+  mocks = await sharedMocks();
+  // Imported after setMocks, as Pulumi's testing guide requires.
+  ({ AccessMatrix } = await import("../components/accessMatrix"));
+});
+
+async function deploy(file: string, args: { instanceArn?: string; identityStoreId?: string } = {}) {
+  mocks.reset();
+  const plan = expand(loadMatrixOrThrow(path.join(ROOT, file), ROOT));
+  const access = new AccessMatrix(plan.root.name, { plan, ...args });
+  await Promise.all([valueOf(access.permissionSetArns), valueOf(access.groupIds), valueOf(access.userIds)]);
+  await settled();
+  return { plan, access, registrations: mocks.registrations, invocations: mocks.invocations };
+}
+
+describe("the program under Pulumi mocks", () => {
+  for (const file of FIXTURES) {
+    describe(file, () => {
+      let run: Awaited<ReturnType<typeof deploy>>;
+      before(async () => {
+        run = await deploy(file);
+      });
+
+      it("registers exactly the resources of the offline plan: types, logical names and parents", () => {
+        const recorded = run.registrations.map((r) => ({ type: r.type, name: r.name, parent: r.parent })).sort((a, b) => (a.type + a.name < b.type + b.name ? -1 : 1));
+        const planned = planRegistrations(run.plan).sort((a, b) => (a.type + a.name < b.type + b.name ? -1 : 1));
+        assert.deepEqual(recorded, planned);
+        assert.equal(run.registrations.length, planDecls(run.plan).length);
+      });
+
+      it("gives every AWS resource the inputs of the plan, references resolved", () => {
+        const byKey = new Map(run.registrations.map((r) => [`${r.type}::${r.name}`, r]));
+        for (const decl of planDecls(run.plan)) {
+          const recorded = byKey.get(decl.key)!;
+          if (decl.type === TYPE.provider) {
+            // Provider inputs travel as JSON strings; the two skip flags are the provider class's own defaults.
+            assert.deepEqual(recorded.inputs, {
+              region: run.plan.settings.region,
+              retryMode: "adaptive",
+              maxRetries: "25",
+              skipCredentialsValidation: "false",
+              skipRegionValidation: "true",
+            });
+          } else if (recorded.custom) {
+            assert.deepEqual(recorded.inputs, resolveUnderMocks(decl.inputs, run.plan), decl.key);
+          } else {
+            assert.deepEqual(recorded.inputs, {}, decl.key);
+          }
+        }
+      });
+
+      it("uses the one explicit provider for every AWS resource", () => {
+        const custom = run.registrations.filter((r) => r.custom && r.type !== TYPE.provider);
+        assert.equal(custom.length, planDecls(run.plan).filter((d) => !d.type.startsWith("sso-access:") && d.type !== TYPE.provider).length);
+        for (const r of custom) assert.equal(r.provider, run.plan.provider.key, `${r.type}::${r.name}`);
+      });
+
+      it("creates every policy attachment after, and so deletes it before, the assignments of its permission set", () => {
+        const byKey = new Map(run.registrations.map((r) => [`${r.type}::${r.name}`, r]));
+        for (const decl of planDecls(run.plan).filter((d) => d.dependsOn.length)) {
+          const recorded = byKey.get(decl.key)!;
+          for (const dependency of decl.dependsOn) {
+            assert.ok(recorded.dependencies.includes(dependency), `${decl.key} depends on ${dependency}`);
+            assert.ok(byKey.get(dependency)!.order < recorded.order, `${dependency} registered before ${decl.key}`);
+          }
+        }
+      });
+
+      it("calls exactly the planned lookups, plus one getInstances", () => {
+        const expected = [
+          { token: LOOKUP.instances, args: {} },
+          ...planLookups(run.plan).map((l) => ({ token: l.token, args: resolveUnderMocks(l.args, run.plan) })),
+        ];
+        const sortKey = (i: { token: string; args: unknown }) => i.token + JSON.stringify(i.args);
+        assert.deepEqual(
+          run.invocations.map((i) => ({ token: i.token, args: i.args })).sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : 1)),
+          expected.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : 1)),
+        );
+      });
+    });
+  }
+
+  it("attaches the AdministratorAccess and job-function policies with exact ARNs", async () => {
+    const { registrations } = await deploy("test/fixtures/valid/policies.yaml");
+    const byName = (a: unknown[], b: unknown[]) => (String(a[0]) < String(b[0]) ? -1 : 1);
+    const managed = registrations.filter((r) => r.type === TYPE.managedPolicies).map((r) => [r.name, r.inputs.managedPolicyArns]).sort(byName);
+    assert.deepEqual(managed, [
+      ["Billing-managed-policies", [
+        "arn:aws-us-gov:iam::aws:policy/AWSSupportAccess",
+        "arn:aws-us-gov:iam::aws:policy/job-function/Billing",
+        "arn:aws-us-gov:iam::aws:policy/job-function/ViewOnlyAccess",
+      ]],
+      ["Bounded-managed-policies", ["arn:aws-us-gov:iam::aws:policy/PowerUserAccess"]],
+      ["Managed-Boundary-managed-policies", []],
+    ]);
+    const boundaries = registrations.filter((r) => r.type === TYPE.permissionsBoundary).map((r) => [r.name, r.inputs.permissionsBoundary]).sort(byName);
+    assert.deepEqual(boundaries, [
+      ["Bounded-permissions-boundary", { customerManagedPolicyReference: { name: "Boundary", path: "/" } }],
+      ["Managed-Boundary-permissions-boundary", { managedPolicyArn: "arn:aws-us-gov:iam::aws:policy/PowerUserAccess" }],
+    ]);
+  });
+
+  it("assigns external groups and users by the ids their lookups return", async () => {
+    const { registrations } = await deploy("test/fixtures/valid/external-principals.yaml");
+    const assignments = registrations
+      .filter((r) => r.type === TYPE.accountAssignment)
+      .map((r) => [r.name, r.inputs.principalType, r.inputs.principalId])
+      .sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1));
+    assert.deepEqual(assignments, [
+      ["group/Engineering/Operator/123456789012", "GROUP", mockValues.externalGroupId("Engineering (Okta)")],
+      ["group/OnCall/Operator/123456789012", "GROUP", mockValues.groupId("OnCall")],
+      ["user/breakglass/Operator/123456789012", "USER", mockValues.userId("breakglass")],
+    ]);
+    const memberships = registrations.filter((r) => r.type === TYPE.groupMembership).map((r) => [r.name, r.inputs.memberId]);
+    assert.deepEqual(memberships, [["OnCall/dana@acme.example", mockValues.externalUserId("dana@acme.example")]]);
+    assert.equal(registrations.filter((r) => r.type === TYPE.group).length, 1, "the external group is not created");
+    assert.equal(registrations.filter((r) => r.type === TYPE.user).length, 1, "the external user is not created");
+  });
+
+  it("uses the instance from stack config without looking it up", async () => {
+    const arn = "arn:aws:sso:::instance/ssoins-1111111111111111";
+    const { access, invocations, registrations } = await deploy("access.yaml", { instanceArn: arn, identityStoreId: "d-1111111111" });
+    assert.equal(invocations.length, 0);
+    assert.equal(await valueOf(access.instanceArn), arn);
+    const set = registrations.find((r) => r.type === TYPE.permissionSet && r.name === "Admin")!;
+    assert.equal(set.inputs.instanceArn, arn);
+    const user = registrations.find((r) => r.type === TYPE.user)!;
+    assert.equal(user.inputs.identityStoreId, "d-1111111111");
+  });
+
+});
+
+describe("index.ts end to end: the sample organization's story", () => {
+  const loadIndex = async (accessFile: string) => {
+    mocks.reset();
+    pulumi.runtime.setConfig("sso-access:accessFile", accessFile);
+    const id = require.resolve("../index");
+    delete require.cache[id];
+    return (await import("../index")) as typeof import("../index");
+  };
+
+  it("creates the admins group, its Admin permission set of 8 hours, its user, and assigns it to both accounts", async () => {
+    const program = await loadIndex("access.yaml");
+    const arns = await valueOf(program.permissionSetArns);
+    await settled();
+    const find = (type: string, name: string) => mocks.registrations.find((r) => r.type === type && r.name === name)!;
+
+    assert.deepEqual(arns, {
+      Admin: mockValues.permissionSetArn("Admin"),
+      Developer: mockValues.permissionSetArn("Developer"),
+      ReadOnly: mockValues.permissionSetArn("ReadOnly"),
+    });
+    assert.deepEqual(find(TYPE.permissionSet, "Admin").inputs, {
+      instanceArn: MOCK_INSTANCE_ARN,
+      name: "Admin",
+      description: "Full administrator access, for the platform team.",
+      sessionDuration: "PT8H",
+    });
+    assert.deepEqual(find(TYPE.managedPolicies, "Admin-managed-policies").inputs.managedPolicyArns, ["arn:aws:iam::aws:policy/AdministratorAccess"]);
+    assert.deepEqual(find(TYPE.group, "ProfessionalAfAdmins").inputs, {
+      identityStoreId: MOCK_IDENTITY_STORE_ID,
+      displayName: "ProfessionalAfAdmins",
+      description: "Platform administrators.",
+    });
+    assert.deepEqual(find(TYPE.user, "jane.doe").inputs, {
+      identityStoreId: MOCK_IDENTITY_STORE_ID,
+      userName: "jane.doe",
+      displayName: "Jane Doe",
+      name: { givenName: "Jane", familyName: "Doe" },
+      emails: { value: "jane.doe@professional-af.example", primary: true },
+    });
+    assert.deepEqual(find(TYPE.groupMembership, "ProfessionalAfAdmins/jane.doe").inputs, {
+      identityStoreId: MOCK_IDENTITY_STORE_ID,
+      groupId: mockValues.groupId("ProfessionalAfAdmins"),
+      memberId: mockValues.userId("jane.doe"),
+    });
+    for (const [accountId, parent] of [["111111111111", "111111111111"], ["222222222222", "222222222222"]]) {
+      const assignment = find(TYPE.accountAssignment, `group/ProfessionalAfAdmins/Admin/${accountId}`);
+      assert.equal(assignment.parent, `${TYPE.accountComponent}::${parent}`);
+      assert.deepEqual(assignment.inputs, {
+        instanceArn: MOCK_INSTANCE_ARN,
+        permissionSetArn: mockValues.permissionSetArn("Admin"),
+        principalId: mockValues.groupId("ProfessionalAfAdmins"),
+        principalType: "GROUP",
+        targetId: accountId,
+        targetType: "AWS_ACCOUNT",
+      });
+    }
+    assert.equal(program.assignmentCount, 6);
+    assert.equal(program.portalUrl, "https://professional-af.awsapps.com/start");
+    assert.equal(await valueOf(program.instanceArn), MOCK_INSTANCE_ARN);
+    assert.equal(await valueOf(program.identityStoreId), MOCK_IDENTITY_STORE_ID);
+    assert.deepEqual(await valueOf(program.groupIds), {
+      Auditors: mockValues.groupId("Auditors"),
+      Developers: mockValues.groupId("Developers"),
+      ProfessionalAfAdmins: mockValues.groupId("ProfessionalAfAdmins"),
+    });
+    assert.deepEqual(Object.keys(await valueOf(program.userIds)), ["alex.kim", "jane.doe", "sam.rivera"]);
+  });
+
+  it("refuses a broken access matrix with a RunError listing located problems, and declares nothing", async () => {
+    const error = await loadIndex("test/fixtures/invalid/dangling-references.yaml").then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof pulumi.RunError);
+    assert.equal(
+      (error as Error).message,
+      [
+        "3 problems in the access matrix:",
+        'test/fixtures/invalid/dangling-references.yaml:19:9  groups.Admins.members[0]  unknown user "jane.do"; did you mean "jane.doe"?',
+        'test/fixtures/invalid/dangling-references.yaml:27:9  assignments[0].accounts[1]  unknown account "taylr"; did you mean "taylor"?',
+        'test/fixtures/invalid/dangling-references.yaml:28:22  assignments[0].permissionSets[0]  unknown permission set "Admn"; did you mean "Admin"?',
+      ].join("\n"),
+    );
+    assert.deepEqual(mocks.registrations, []);
+  });
+});
+
+// Last: a failed run leaves registrations that never complete, so nothing may wait for all RPCs after these.
+describe("the program when the Identity Center instance cannot be chosen", () => {
+  for (const [arns, message] of [
+    [[], "no IAM Identity Center instance in eu-west-1: enable Identity Center there (in the management account), run with credentials of the management or delegated administrator account, or correct identityCenter.region in the access matrix"],
+    [[MOCK_INSTANCE_ARN, "arn:aws:sso:::instance/ssoins-2"], `2 Identity Center instances in eu-west-1 (${MOCK_INSTANCE_ARN}, arn:aws:sso:::instance/ssoins-2): set sso-access:instanceArn and sso-access:identityStoreId to choose one`],
+  ] as const) {
+    it(`fails with a RunError when getInstances finds ${arns.length} instances`, async () => {
+      mocks.reset();
+      mocks.instances = { arns: [...arns], identityStoreIds: arns.map(() => MOCK_IDENTITY_STORE_ID) };
+      const plan = expand(loadMatrixOrThrow(path.join(ROOT, "access.yaml"), ROOT));
+      const access = new AccessMatrix(plan.root.name, { plan });
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const error = await ((access.instanceArn as any).promise() as Promise<unknown>).then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof pulumi.RunError, String(error));
+      assert.ok((error as Error).message.endsWith(message), (error as Error).message);
+    });
+  }
+});
+
+export type { Plan };
