@@ -47,5 +47,14 @@ function firstInvalidUtf8(bytes: Buffer): number {
       hi = mid - 1;
     }
   }
+  // The prefix may end inside a character that never completes; the problem starts at that character.
+  for (let back = 0; back < 4 && lo - back > 0; back++) {
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, lo - back));
+      return lo - back;
+    } catch {
+      // keep backing up
+    }
+  }
   return lo;
 }
