@@ -1,0 +1,138 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { run, USAGE } from "../cli/main";
+import { expand } from "../matrix/expand";
+import { loadMatrixOrThrow } from "../matrix/load";
+import { matrixJsonSchema } from "../matrix/schema";
+
+const ROOT = path.resolve(__dirname, "..");
+
+function capture(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const cwd = process.cwd();
+  process.chdir(ROOT);
+  try {
+    const code = run(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+describe("sso-access plan and check", () => {
+  it("plan prints counts by type and one line per assignment", () => {
+    const { code, out, err } = capture(["plan"]);
+    assert.equal(code, 0);
+    assert.equal(err, "");
+    assert.equal(
+      out,
+      `access.yaml: 6 assignments of 3 permission sets in 3 of 4 accounts; 3 groups, 3 users.
+
+Resources the program declares (39):
+  3  aws:identitystore/group:Group
+  3  aws:identitystore/groupMembership:GroupMembership
+  3  aws:identitystore/user:User
+  6  aws:ssoadmin/accountAssignment:AccountAssignment
+  3  aws:ssoadmin/customerManagedPolicyAttachmentsExclusive:CustomerManagedPolicyAttachmentsExclusive
+  3  aws:ssoadmin/managedPolicyAttachmentsExclusive:ManagedPolicyAttachmentsExclusive
+  3  aws:ssoadmin/permissionSet:PermissionSet
+  1  aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy
+  1  pulumi:providers:aws
+  1  sso-access:index:AccessMatrix
+  3  sso-access:index:AccountAssignments
+  3  sso-access:index:Group
+  3  sso-access:index:PermissionSet
+  3  sso-access:index:User
+
+Assignments (6):
+  GROUP Auditors -> ReadOnly @ taylor (222222222222)
+  GROUP Auditors -> ReadOnly @ sandbox (333333333333)
+  GROUP Developers -> Developer @ sandbox (333333333333)
+  GROUP Developers -> ReadOnly @ sandbox (333333333333)
+  GROUP ProfessionalAfAdmins -> Admin @ management (111111111111)
+  GROUP ProfessionalAfAdmins -> Admin @ taylor (222222222222)
+
+Region eu-west-1 (partition aws). The Identity Center instance is looked up there unless the stack sets instanceArn and identityStoreId.`,
+    );
+  });
+
+  it("plan --json lists every registration and the sorted assignments", () => {
+    const { code, out } = capture(["plan", "--json"]);
+    assert.equal(code, 0);
+    const json = JSON.parse(out);
+    assert.equal(json.resources.length, 39);
+    assert.deepEqual(json.resources[0], {
+      type: "aws:identitystore/group:Group",
+      name: "Auditors",
+      parent: "sso-access:index:Group::Auditors",
+      inputs: { identityStoreId: { $instance: "identityStoreId" }, displayName: "Auditors", description: "Internal audit and security review, read-only everywhere in Workloads." },
+      dependsOn: [],
+    });
+    assert.deepEqual(json.resources.find((r: { type: string }) => r.type === "sso-access:index:AccessMatrix"), {
+      type: "sso-access:index:AccessMatrix", name: "access", parent: null, inputs: {}, dependsOn: [],
+    });
+    assert.deepEqual(json.assignments[4], {
+      principalType: "GROUP", principalName: "ProfessionalAfAdmins", permissionSet: "Admin", accountId: "111111111111", accountName: "management",
+    });
+    const plan = expand(loadMatrixOrThrow(path.join(ROOT, "access.yaml"), ROOT));
+    assert.deepEqual(json.assignments, JSON.parse(JSON.stringify(plan.assignments)));
+  });
+
+  it("check says what is valid", () => {
+    assert.deepEqual(capture(["check", "test/fixtures/valid/policies.yaml"]), {
+      code: 0,
+      out: "test/fixtures/valid/policies.yaml: valid (1 accounts, 3 permission sets, 1 groups, 0 users, 3 assignments)",
+      err: "",
+    });
+  });
+
+  it("check prints located problems and exits 1", () => {
+    const { code, out, err } = capture(["check", "test/fixtures/invalid/dangling-references.yaml"]);
+    assert.equal(code, 1);
+    assert.equal(out, "");
+    const expected = fs.readFileSync(path.join(ROOT, "test/fixtures/invalid/dangling-references.expected"), "utf8").trimEnd();
+    assert.equal(err, `${expected}\n3 problems; nothing was planned.`);
+  });
+
+  it("a wrong command line exits 2 with the usage", () => {
+    assert.deepEqual(capture(["plan", "a.yaml", "b.yaml"]), { code: 2, out: "", err: `sso-access: one access matrix at a time; got a.yaml, b.yaml\n\n${USAGE}` });
+    assert.deepEqual(capture(["deploy"]), { code: 2, out: "", err: `sso-access: unknown command "deploy"\n\n${USAGE}` });
+    assert.deepEqual(capture(["--help"]), { code: 0, out: USAGE, err: "" });
+  });
+
+  it("npm run check on a broken file exits 1 with no stack trace", function () {
+    this.timeout(60_000);
+    const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "cli/main.ts", "check", "test/fixtures/invalid/custom-tag.yaml"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    assert.equal(result.status, 1);
+    assert.equal(result.stdout, "");
+    assert.equal(
+      result.stderr,
+      "test/fixtures/invalid/custom-tag.yaml:7:9  <root>  unknown scalar tag !!js/function; access.yaml takes no custom tags: remove it\n1 problem; nothing was planned.\n",
+    );
+  });
+});
+
+describe("the JSON Schema for editors", () => {
+  it("access.schema.json is the schema generated from the zod schema (run npm run schema when this fails)", () => {
+    const committed = JSON.parse(fs.readFileSync(path.join(ROOT, "access.schema.json"), "utf8"));
+    assert.deepEqual(committed, matrixJsonSchema());
+  });
+
+  it("access.yaml points editors at it", () => {
+    const first = fs.readFileSync(path.join(ROOT, "access.yaml"), "utf8").split("\n")[0];
+    assert.equal(first, "# yaml-language-server: $schema=./access.schema.json");
+  });
+
+  it("requires the top-level sections and refuses unknown keys", () => {
+    const schema = matrixJsonSchema() as { required: string[]; additionalProperties: boolean; properties: Record<string, unknown> };
+    assert.deepEqual(schema.required, ["version", "identityCenter", "accounts"]);
+    assert.equal(schema.additionalProperties, false);
+    assert.deepEqual(Object.keys(schema.properties), ["version", "identityCenter", "accounts", "permissionSets", "groups", "users", "assignments"]);
+  });
+});
