@@ -5,6 +5,7 @@ import type { AccessMatrix as AccessMatrixClass } from "../components/accessMatr
 import { expand } from "../matrix/expand";
 import { loadMatrixOrThrow } from "../matrix/load";
 import { LOOKUP, TYPE, planDecls, planLookups, planRegistrations, type Plan } from "../matrix/plan";
+import { renderPlanJson } from "../cli/planOutput";
 import {
   MOCK_IDENTITY_STORE_ID,
   MOCK_INSTANCE_ARN,
@@ -14,6 +15,7 @@ import {
   sharedMocks,
   valueOf,
   type RecordingMocks,
+  type Registration,
 } from "./mocks";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -46,9 +48,12 @@ describe("the program under Pulumi mocks", () => {
       });
 
       it("registers exactly the resources of the offline plan: types, logical names and parents", () => {
-        const recorded = run.registrations.map((r) => ({ type: r.type, name: r.name, parent: r.parent })).sort((a, b) => (a.type + a.name < b.type + b.name ? -1 : 1));
-        const planned = planRegistrations(run.plan).sort((a, b) => (a.type + a.name < b.type + b.name ? -1 : 1));
-        assert.deepEqual(recorded, planned);
+        const order = (a: { type: string; name: string }, b: { type: string; name: string }) => (a.type + a.name < b.type + b.name ? -1 : 1);
+        const recorded = run.registrations.map((r) => ({ type: r.type, name: r.name, parent: r.parent })).sort(order);
+        assert.deepEqual(recorded, planRegistrations(run.plan).sort(order));
+        // ... and exactly what `npm run plan -- --json` prints.
+        const printed = (JSON.parse(renderPlanJson(run.plan, file)).resources as Registration[]).map((r) => ({ type: r.type, name: r.name, parent: r.parent }));
+        assert.deepEqual(recorded, printed.sort(order));
         assert.equal(run.registrations.length, planDecls(run.plan).length);
       });
 
