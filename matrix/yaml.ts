@@ -169,6 +169,10 @@ export function parseYaml(source: string, file: string): ParseResult {
         return;
       }
       const key = getScalarValue(source, e);
+      if (key === "__proto__") {
+        // Would set an object's prototype in JavaScript; no name in access.yaml needs it.
+        problems.push(at(offset, [...top.path, key], 'the key "__proto__" is not allowed; choose another name'));
+      }
       const first = top.keys.get(key);
       if (first !== undefined) {
         const { line } = new Locator(file, source, new Map()).position(first);
@@ -187,7 +191,9 @@ export function parseYaml(source: string, file: string): ParseResult {
     } else path = [];
     const existing = spans.get(pathKey(path));
     const valueEnd = e.type === EVENT_ID.SCALAR ? e.valueEnd : -1;
-    spans.set(pathKey(path), { key: existing?.key, value: offset, valueEnd: adjustEnd(source, e, valueEnd) });
+    // An empty value (`key:` and nothing) has no source range: point at its key.
+    const empty = e.type === EVENT_ID.SCALAR && e.valueStart < 0 && e.tagStart < 0 && e.anchorStart < 0;
+    spans.set(pathKey(path), { key: existing?.key, value: empty ? (existing?.key ?? offset) : offset, valueEnd: empty ? -1 : adjustEnd(source, e, valueEnd) });
     if (e.type === EVENT_ID.MAPPING) stack.push({ kind: "map", path, expectKey: true, key: "", keys: new Map() });
     else if (e.type === EVENT_ID.SEQUENCE) stack.push({ kind: "seq", path, index: 0 });
   };
