@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { z } from "zod";
-import { PolicyDocumentSchema, inlinePolicyJson } from "./policies";
+import { expandAssignments, ouPrefixes } from "./expand";
+import { PolicyDocumentSchema, inlinePolicyJson, managedPolicyArn, partitionOf } from "./policies";
 import type { DocPath, Problem } from "./problems";
 import {
   ACCOUNT_ID,
@@ -77,19 +78,14 @@ export function durationSeconds(iso: string): number | undefined {
   return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
 }
 
-/** Everything an OU target can name: each account's OU and all of its ancestors. */
-export function ouPrefixes(ou: string | undefined): string[] {
-  if (!ou) return [];
-  const parts = ou.split("/");
-  return parts.map((_, i) => parts.slice(0, i + 1).join("/"));
-}
-
 export function checkMatrix(doc: unknown, locator: Locator, dir: string): CheckResult {
   const problems: Problem[] = [];
   const inlinePolicies = new Map<string, string>();
   const raw: Raw = isMap(doc) ? doc : {};
   const at = (p: DocPath, message: string, where: "key" | "value" = "value") => problems.push(locator.problem(p, message, where));
 
+  const region = isMap(raw.identityCenter) && typeof raw.identityCenter.region === "string" ? raw.identityCenter.region : "us-east-1";
+  const partition = partitionOf(region);
   const accounts = section<Account>(raw.accounts, AccountSchema);
   const permissionSets = section<PermissionSet>(raw.permissionSets, PermissionSetSchema);
   const groups = section<Group>(raw.groups, GroupSchema);
@@ -133,8 +129,10 @@ export function checkMatrix(doc: unknown, locator: Locator, dir: string): CheckR
     if (count > MAX_ATTACHED_POLICIES) {
       at(base, `${count} managed and customer managed policies are attached; Identity Center allows at most ${MAX_ATTACHED_POLICIES} per permission set`, "key");
     }
-    managed.forEach((policy, i) => {
-      if (managed.indexOf(policy) !== i) at([...base, "managedPolicies", i], `${policy} is listed twice; list it once`);
+    const arns = managed.map((policy) => managedPolicyArn(policy, partition));
+    arns.forEach((arn, i) => {
+      if (arns.indexOf(arn) !== i) at([...base, "managedPolicies", i], `${managed[i]} is listed twice (as ${arn}); list it once`);
+      else if (!arn.startsWith(`arn:${partition}:`)) at([...base, "managedPolicies", i], `${arn} is not in partition ${partition} of region ${region}; write the policy by name`);
     });
     const customer = (set.customerManagedPolicies ?? []).map((p) => `${p.path ?? "/"}${p.name}`);
     customer.forEach((policy, i) => {
@@ -229,10 +227,12 @@ export function checkMatrix(doc: unknown, locator: Locator, dir: string): CheckR
       });
     }
   };
+  const inventory = [...accounts.valid].map(([name, account]) => ({ ...account, name }));
   const rawAssignments = Array.isArray(raw.assignments) ? raw.assignments : [];
   rawAssignments.forEach((entry, i) => {
     const a: Assignment | undefined = usable(entry, AssignmentSchema);
     if (!a) return;
+    const before = problems.length;
     const base = ["assignments", i];
     if ((a.group === undefined) === (a.user === undefined)) {
       at(base, "an assignment names exactly one principal: group: or user:");
@@ -253,6 +253,11 @@ export function checkMatrix(doc: unknown, locator: Locator, dir: string): CheckR
     checkAccounts(a.exclude?.accounts, [...base, "exclude", "accounts"]);
     checkOus(a.exclude?.ous, [...base, "exclude", "ous"]);
     checkTags(a.exclude?.tags, [...base, "exclude", "tags"]);
+    // Every name resolves: then an entry that reaches no account is a mistake (a selector that only matches the
+    // management account, tags no single account has together, or exclusions that remove every target).
+    if (problems.length === before && (a.group ?? a.user) !== undefined && expandAssignments([a], inventory).length === 0) {
+      at(base, "this assignment reaches no account (OU, tag and all-account targets skip the management account; name it in accounts to include it); fix its targets or remove it");
+    }
   });
 
   return { problems, inlinePolicies };

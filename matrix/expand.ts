@@ -1,4 +1,3 @@
-import { ouPrefixes } from "./check";
 import type { ValidMatrix } from "./load";
 import { managedPolicyArn, partitionOf } from "./policies";
 import type { Account, Assignment, TagSelector } from "./schema";
@@ -43,7 +42,7 @@ export const DEFAULT_SESSION_DURATION = "PT1H";
 const INSTANCE_ARN: Ref = { $instance: "arn" };
 const IDENTITY_STORE_ID: Ref = { $instance: "identityStoreId" };
 
-interface InventoryAccount extends Account {
+export interface InventoryAccount extends Account {
   readonly name: string;
 }
 
@@ -274,6 +273,13 @@ export function expandAssignments(entries: readonly Assignment[], inventory: rea
       byText(a.permissionSet, b.permissionSet) ||
       byText(a.accountId, b.accountId),
   );
+}
+
+/** Everything an OU target can name: each account's OU and all of its ancestors. */
+export function ouPrefixes(ou: string | undefined): string[] {
+  if (!ou) return [];
+  const parts = ou.split("/");
+  return parts.map((_, i) => parts.slice(0, i + 1).join("/"));
 }
 
 function inOus(account: InventoryAccount, ous: readonly string[] | undefined): boolean {
