@@ -291,6 +291,7 @@ function checkPolicyFile(relative: string, dir: string, locator: Locator, p: Doc
   if (path.isAbsolute(relative)) return fail(`"${relative}" is an absolute path; name the policy file relative to the folder of ${path.basename(locator.file)}`);
   const root = fs.realpathSync(dir);
   const target = path.resolve(root, relative);
+  if (target === root) return fail(`policy file "${relative}" is a folder; name a JSON file`);
   if (!isInside(root, target)) return fail(`"${relative}" leaves the folder of ${path.basename(locator.file)}; keep policy files beside it`);
   let real: string;
   try {
@@ -298,6 +299,7 @@ function checkPolicyFile(relative: string, dir: string, locator: Locator, p: Doc
   } catch {
     return fail(`policy file "${relative}" does not exist`);
   }
+  if (!fs.statSync(real).isFile()) return fail(`policy file "${relative}" is not a file; name a JSON file`);
   if (!isInside(root, real)) return fail(`"${relative}" is a link to a file outside the folder of ${path.basename(locator.file)}; keep policy files beside it`);
   const shownName = path.join(path.dirname(locator.file), relative);
   const text = readText(real, shownName);
