@@ -58,11 +58,6 @@ export class Locator {
     return this.find(path, false);
   }
 
-  /** Whether the document has a value at exactly this path. */
-  has(path: DocPath): boolean {
-    return this.spans.has(pathKey(path));
-  }
-
   /** The source text of a scalar value as written (quotes included), or undefined for collections and unknown paths. */
   raw(path: DocPath): string | undefined {
     const span = this.spans.get(pathKey(path));
