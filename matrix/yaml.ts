@@ -131,10 +131,10 @@ function minPositive(...offsets: number[]): number {
  * (all of them, not just the first), keys that are not plain text, unknown tags, too many aliases.
  */
 export function parseYaml(source: string, file: string): ParseResult {
-  const at = (offset: number, path: DocPath, message: string): Problem => {
-    const { line, column } = new Locator(file, source, new Map()).position(offset);
-    return { file, line, column, path: formatPath(path), message };
-  };
+  // One locator, filled while walking: its line index is built once, for problems found here and later.
+  const spans = new Map<string, Span>();
+  const locator = new Locator(file, source, spans);
+  const at = (offset: number, path: DocPath, message: string): Problem => ({ file, ...locator.position(offset), path: formatPath(path), message });
   let events: Event[];
   try {
     events = parseEvents(source, { filename: file, maxDepth: MAX_DEPTH });
@@ -142,7 +142,6 @@ export function parseYaml(source: string, file: string): ParseResult {
     return { ok: false, problems: [yamlProblem(error, file)] };
   }
 
-  const spans = new Map<string, Span>();
   const problems: Problem[] = [];
   const stack: Frame[] = [];
   let documents = 0;
@@ -170,7 +169,7 @@ export function parseYaml(source: string, file: string): ParseResult {
       }
       const first = top.keys.get(key);
       if (first !== undefined) {
-        const { line } = new Locator(file, source, new Map()).position(first);
+        const { line } = locator.position(first);
         problems.push(at(offset, [...top.path, key], `duplicate key "${key}" (first written on line ${line}); keep one of them`));
       } else top.keys.set(key, offset);
       top.key = key;
@@ -225,7 +224,7 @@ export function parseYaml(source: string, file: string): ParseResult {
   } catch (error) {
     return { ok: false, problems: [yamlProblem(error, file)] };
   }
-  return { ok: true, value, locator: new Locator(file, source, spans) };
+  return { ok: true, value, locator };
 }
 
 /** A quoted scalar's event range covers its content; widen it to include the closing quote so `raw` shows what was typed. */

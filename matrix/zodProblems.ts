@@ -22,7 +22,8 @@ function collect(issue: z.core.$ZodIssue, prefix: DocPath, out: Problem[], locat
       const known = knownKeys(schema, rel);
       for (const key of issue.keys) {
         const custom = issue.message && !issue.message.startsWith("Unrecognized key") ? issue.message : undefined;
-        out.push(locator.problem([...path, key], custom ?? `unknown key "${key}"${didYouMean(key, known)}${known.length && !didYouMean(key, known) ? `; expected one of ${known.join(", ")}` : ""}`, "key"));
+        const hint = didYouMean(key, known) || (known.length ? `; expected one of ${known.join(", ")}` : "");
+        out.push(locator.problem([...path, key], custom ?? `unknown key "${key}"${hint}`, "key"));
       }
       return;
     }
