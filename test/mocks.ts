@@ -47,15 +47,13 @@ export function keyOfUrn(urn: string): string {
   return declKey(type, parts.slice(3).join("::"));
 }
 
-type Uniq<T> = { value: T };
-
 export class RecordingMocks implements pulumi.runtime.Mocks {
   registrations: Registration[] = [];
   invocations: Invocation[] = [];
   /** What ssoadmin.getInstances returns; tests change it to provoke errors. */
   instances = { arns: [MOCK_INSTANCE_ARN], identityStoreIds: [MOCK_IDENTITY_STORE_ID] };
   /** Set by the monitor hook just before each newResource call (synchronously, so no interleaving). */
-  private meta: Uniq<{ parent: string; provider: string; dependencies: string[] }> | undefined;
+  private meta: { parent: string; dependencies: string[] } | undefined;
 
   reset(): void {
     this.registrations = [];
@@ -64,7 +62,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   }
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
-    const meta = this.meta?.value;
+    const meta = this.meta;
     this.meta = undefined;
     this.registrations.push({
       type: args.type,
@@ -106,7 +104,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     };
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) => {
-      this.meta = { value: { parent: req.getParent(), provider: req.getProvider(), dependencies: req.getDependenciesList() } };
+      this.meta = { parent: req.getParent(), dependencies: req.getDependenciesList() };
       return original(req, callback);
     };
   }
@@ -114,7 +112,6 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 
 interface RegisterRequest {
   getParent(): string;
-  getProvider(): string;
   getDependenciesList(): string[];
 }
 
