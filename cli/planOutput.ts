@@ -1,4 +1,4 @@
-import { countByType, planDecls, planLookups, planRegistrations, type Plan } from "../matrix/plan";
+import { countByType, declKey, planDecls, planLookups, planRegistrations, type Plan } from "../matrix/plan";
 
 /** Counts a reader wants first. */
 export function summarize(plan: Plan) {
@@ -44,14 +44,14 @@ export function renderPlanText(plan: Plan, file: string): string {
 
 /** The plan as one JSON object: every registration (with inputs), the lookups, and the assignments, sorted. */
 export function renderPlanJson(plan: Plan, file: string): string {
-  const decls = new Map(planDecls(plan).map((d) => [`${d.type}::${d.name}`, d]));
+  const decls = new Map(planDecls(plan).map((d) => [d.key, d]));
   return JSON.stringify(
     {
       file,
       settings: plan.settings,
       summary: summarize(plan),
       resources: planRegistrations(plan).map((r) => {
-        const d = decls.get(`${r.type}::${r.name}`)!;
+        const d = decls.get(declKey(r.type, r.name))!;
         return { ...r, inputs: d.inputs, dependsOn: d.dependsOn };
       }),
       lookups: planLookups(plan),
