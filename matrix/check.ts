@@ -16,7 +16,6 @@ import {
   type Assignment,
   type Group,
   type PermissionSet,
-  type TagSelector,
   type User,
 } from "./schema";
 import { didYouMean } from "./suggest";
@@ -47,18 +46,19 @@ type Raw = Record<string, unknown>;
 const isMap = (v: unknown): v is Raw => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /**
- * The entry as far as its shape is valid: parsed as is, or else without the keys that have problems (those are
- * reported by the schema pass), so that the rules below still check the rest of it. Undefined if nothing is left.
+ * The entry as far as its shape is valid: parsed as is (`intact`), or else without the keys that have problems
+ * (those are reported by the schema pass), so that the rules below still check the rest of it. Undefined if
+ * nothing is left.
  */
-function usable<T>(value: unknown, schema: z.ZodType<T>): T | undefined {
+function usable<T>(value: unknown, schema: z.ZodType<T>): { value: T; intact: boolean } | undefined {
   const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return { value: parsed.data, intact: true };
   if (!isMap(value)) return undefined;
   const bad = new Set<PropertyKey>(
     parsed.error.issues.flatMap((i) => (i.code === "unrecognized_keys" && i.path.length === 0 ? i.keys : i.path.slice(0, 1))),
   );
   const again = schema.safeParse(Object.fromEntries(Object.entries(value).filter(([k]) => !bad.has(k))));
-  return again.success ? again.data : undefined;
+  return again.success ? { value: again.data, intact: false } : undefined;
 }
 
 /** The usable entries of a name-keyed section, and all of the section's keys. */
@@ -67,10 +67,13 @@ function section<T>(raw: unknown, schema: z.ZodType<T>): { valid: Map<string, T>
   if (!isMap(raw)) return { valid, keys: [], raw: {} };
   for (const [key, value] of Object.entries(raw)) {
     const entry = usable(value, schema);
-    if (entry !== undefined) valid.set(key, entry);
+    if (entry !== undefined) valid.set(key, entry.value);
   }
   return { valid, keys: Object.keys(raw), raw };
 }
+
+/** A written target (non-empty list or map, or true); a malformed one counts as written, the schema reports it. */
+const written = (v: unknown): boolean => v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0) && !(isMap(v) && Object.keys(v).length === 0);
 
 export function durationSeconds(iso: string): number | undefined {
   const m = SESSION_DURATION.exec(iso);
@@ -203,35 +206,40 @@ export function checkMatrix(doc: unknown, locator: Locator, dir: string): CheckR
 
   // Assignments: a principal, known permission sets, targets that resolve.
   const accountRefs = [...accounts.keys, ...byId.keys()];
-  const checkAccounts = (names: string[] | undefined, p: DocPath) =>
-    (names ?? []).forEach((ref, i) => {
-      if (!accounts.keys.includes(ref) && !byId.has(ref)) {
+  // The target checks read the entry as written, item by item, so that one malformed item (reported by the
+  // schema pass) does not hide the names beside it.
+  const checkAccounts = (names: unknown, p: DocPath) =>
+    (Array.isArray(names) ? names : []).forEach((ref, i) => {
+      if (typeof ref === "string" && !accounts.keys.includes(ref) && !byId.has(ref)) {
         const hint = ACCOUNT_ID.test(ref) ? "; add it to accounts first" : didYouMean(ref, accountRefs);
         at([...p, i], `unknown account "${ref}"${hint}`);
       }
     });
-  const checkOus = (ous: string[] | undefined, p: DocPath) =>
-    (ous ?? []).forEach((ou, i) => {
-      if (!ouTargets.has(ou)) at([...p, i], `no account is in OU "${ou}"${didYouMean(ou, ouTargets)}`);
+  const checkOus = (ous: unknown, p: DocPath) =>
+    (Array.isArray(ous) ? ous : []).forEach((ou, i) => {
+      if (typeof ou === "string" && !ouTargets.has(ou)) at([...p, i], `no account is in OU "${ou}"${didYouMean(ou, ouTargets)}`);
     });
-  const checkTags = (selector: TagSelector | undefined, p: DocPath) => {
-    for (const [k, v] of Object.entries(selector ?? {})) {
+  const checkTags = (selector: unknown, p: DocPath) => {
+    for (const [k, v] of Object.entries(isMap(selector) ? selector : {})) {
       const values = tagValues.get(k);
       if (!values) {
         at([...p, k], `no account has the tag "${k}"${didYouMean(k, tagValues.keys())}`, "key");
         continue;
       }
       const wanted = Array.isArray(v) ? v : [v];
-      wanted.forEach((value, i) => {
-        if (!values.has(value)) at(Array.isArray(v) ? [...p, k, i] : [...p, k], `no account has ${k}: ${value}${didYouMean(value, values)}`);
+      wanted.forEach((value: unknown, i) => {
+        if (typeof value === "string" && !values.has(value)) at(Array.isArray(v) ? [...p, k, i] : [...p, k], `no account has ${k}: ${value}${didYouMean(value, values)}`);
       });
     }
   };
   const inventory = [...accounts.valid].map(([name, account]) => ({ ...account, name }));
   const rawAssignments = Array.isArray(raw.assignments) ? raw.assignments : [];
   rawAssignments.forEach((entry, i) => {
-    const a: Assignment | undefined = usable(entry, AssignmentSchema);
-    if (!a) return;
+    const entryUsable = usable(entry, AssignmentSchema);
+    if (!entryUsable) return;
+    const a: Assignment = entryUsable.value;
+    const asWritten = entry as Raw;
+    const exclude = isMap(asWritten.exclude) ? asWritten.exclude : {};
     const before = problems.length;
     const base = ["assignments", i];
     if ((a.group === undefined) === (a.user === undefined)) {
@@ -244,18 +252,18 @@ export function checkMatrix(doc: unknown, locator: Locator, dir: string): CheckR
     a.permissionSets.forEach((ps, j) => {
       if (!permissionSets.keys.includes(ps)) at([...base, "permissionSets", j], `unknown permission set "${ps}"${didYouMean(ps, permissionSets.keys)}`);
     });
-    if (!a.accounts?.length && !a.ous?.length && !Object.keys(a.tags ?? {}).length && !a.allAccounts) {
+    if (!["accounts", "ous", "tags", "allAccounts"].some((k) => written(asWritten[k]))) {
       at(base, "an assignment needs a target: accounts, ous, tags or allAccounts: true");
     }
-    checkAccounts(a.accounts, [...base, "accounts"]);
-    checkOus(a.ous, [...base, "ous"]);
-    checkTags(a.tags, [...base, "tags"]);
-    checkAccounts(a.exclude?.accounts, [...base, "exclude", "accounts"]);
-    checkOus(a.exclude?.ous, [...base, "exclude", "ous"]);
-    checkTags(a.exclude?.tags, [...base, "exclude", "tags"]);
+    checkAccounts(asWritten.accounts, [...base, "accounts"]);
+    checkOus(asWritten.ous, [...base, "ous"]);
+    checkTags(asWritten.tags, [...base, "tags"]);
+    checkAccounts(exclude.accounts, [...base, "exclude", "accounts"]);
+    checkOus(exclude.ous, [...base, "exclude", "ous"]);
+    checkTags(exclude.tags, [...base, "exclude", "tags"]);
     // Every name resolves: then an entry that reaches no account is a mistake (a selector that only matches the
     // management account, tags no single account has together, or exclusions that remove every target).
-    if (problems.length === before && (a.group ?? a.user) !== undefined && expandAssignments([a], inventory).length === 0) {
+    if (entryUsable.intact && problems.length === before && expandAssignments([a], inventory).length === 0) {
       at(base, "this assignment reaches no account (OU, tag and all-account targets skip the management account; name it in accounts to include it); fix its targets or remove it");
     }
   });
