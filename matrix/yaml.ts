@@ -7,6 +7,7 @@ import {
   getScalarValue,
   parseEvents,
   type Event,
+  type ScalarEvent,
 } from "js-yaml";
 import { formatPath, type DocPath, type Problem } from "./problems";
 
@@ -162,7 +163,7 @@ export function parseYaml(source: string, file: string): ParseResult {
         if (e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE) stack.push({ kind: "skip" });
         return;
       }
-      const key = getScalarValue(source, e);
+      const key = keyText(source, e);
       if (key === "__proto__") {
         // Would set an object's prototype in JavaScript; no name in access.yaml needs it.
         problems.push(at(offset, [...top.path, key], 'the key "__proto__" is not allowed; choose another name'));
@@ -170,7 +171,9 @@ export function parseYaml(source: string, file: string): ParseResult {
       const first = top.keys.get(key);
       if (first !== undefined) {
         const { line } = locator.position(first);
-        problems.push(at(offset, [...top.path, key], `duplicate key "${key}" (first written on line ${line}); keep one of them`));
+        const typed = getScalarValue(source, e);
+        const reads = typed === key ? "" : `, which YAML reads as "${key}"`;
+        problems.push(at(offset, [...top.path, key], `duplicate key "${typed}"${reads} (first written on line ${line}); keep one of them`));
       } else top.keys.set(key, offset);
       top.key = key;
       spans.set(pathKey([...top.path, key]), { key: offset, value: offset, valueEnd: -1 });
@@ -225,6 +228,16 @@ export function parseYaml(source: string, file: string): ParseResult {
     return { ok: false, problems: [yamlProblem(error, file)] };
   }
   return { ok: true, value, locator };
+}
+
+/**
+ * A key as the loaded object holds it: a plain key is resolved as YAML reads it (`0x10` is the key "16", `~` is
+ * "null"), so duplicates and positions agree with the value js-yaml builds.
+ */
+function keyText(source: string, e: ScalarEvent): string {
+  const text = getScalarValue(source, e);
+  if (e.style !== SCALAR_STYLE.PLAIN || e.tagStart >= 0) return text;
+  return String(CORE_SCHEMA.resolveImplicitScalarTag(text).value);
 }
 
 /** A quoted scalar's event range covers its content; widen it to include the closing quote so `raw` shows what was typed. */
