@@ -1,107 +1,249 @@
 import * as fs from "node:fs";
-import { parseArgs } from "node:util";
+import * as path from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import { effectiveAccess } from "../matrix/access";
+import { diffAccess, plural, snapshot } from "../matrix/diff";
 import { expand } from "../matrix/expand";
-import { loadMatrixFile, type ValidMatrix } from "../matrix/load";
+import { loadMatrixFile, loadMatrixText, type LoadResult, type ValidMatrix } from "../matrix/load";
 import { formatProblem } from "../matrix/problems";
 import { matrixJsonSchema } from "../matrix/schema";
+import { didYouMean } from "../matrix/suggest";
+import { ConfigError, DEFAULT_PROFILE_TEMPLATE, configBlock, defaultConfigPath, renderBlock, userFileName, writeConfig } from "./awsConfig";
+import { DIFF_FORMATS, renderDiffJson, renderDiffMarkdown, renderDiffText, type DiffFormat } from "./diffOutput";
+import { GitError, readAtRevision } from "./git";
+import { painter, stdio, type Io } from "./output";
 import { renderPlanJson, renderPlanText, summarize } from "./planOutput";
+import { UnknownFilterError, WHO_FORMATS, WHO_VIEWS, renderWho, whoReport, type WhoFormat, type WhoView } from "./who";
 
 /**
  * sso-access: offline tools over an access matrix. No AWS credentials, no Pulumi CLI.
- * Exit codes: 0 success, 1 the access matrix has problems, 2 the command line is wrong.
  */
 
-export const USAGE = `Usage: sso-access <command> [options]
+export const EXIT = {
+  /** Done; for `diff --exit-code`, no access change. */
+  ok: 0,
+  /** An access matrix has problems (each printed as file:line:column  path  message), or a file conflict. */
+  problems: 1,
+  /** `diff --exit-code` only: access changes. */
+  changes: 2,
+  /** A bug in sso-access, not in the input. */
+  internal: 3,
+  /** The command line is wrong (EX_USAGE). */
+  usage: 64,
+} as const;
 
-Commands:
-  check [FILE]          Validate the access matrix (default access.yaml). Prints every problem as
-                        file:line:column  yaml.path  message.
-  plan [FILE] [--json]  Validate, then print what the Pulumi program would declare: resources by type
-                        and one line per assignment. --json prints one JSON object.
-  schema [--write FILE] Print the JSON Schema of the access matrix, or write it to FILE.
+const EXIT_CODES = `
 
-Options:
-  -h, --help            Show this help.
+Exit codes:
+  0   success (for diff --exit-code: no change)
+  1   the access matrix has problems, or a file to write conflicts
+  2   diff --exit-code: access changes
+  3   internal error (a bug: please report it; SSO_ACCESS_DEBUG=1 shows the stack)
+  64  wrong command line`;
 
-Exit codes: 0 success; 1 the access matrix has problems; 2 wrong command line.`;
-
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-const stdio: Io = {
-  out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
-  err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
-};
-
+/** A mistake on the command line, found after parsing (a filter naming nothing, a template without a name...). */
 class UsageError extends Error {}
 
-/** Runs one command and returns its exit code. Never throws for bad input. */
+const VERSION = (JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as { version: string }).version;
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Runs one command line and returns its exit code. Never throws for bad input. */
 export function run(argv: readonly string[], io: Io = stdio): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: { json: { type: "boolean" }, write: { type: "string" }, help: { type: "boolean", short: "h" } },
+  let code: number = EXIT.ok;
+  const paint = painter(io.color);
+  const program = new Command("sso-access")
+    .description("Offline tools for an access matrix (access.yaml) of AWS IAM Identity Center. No AWS credentials needed.")
+    .version(VERSION, "-V, --version")
+    .helpOption("-h, --help", "show help for sso-access or a command")
+    .addHelpCommand("help [command]", "show help for a command")
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .showHelpAfterError("Run sso-access --help, or sso-access <command> --help, for usage.")
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: (s, write) => write(s.replace(/^error: /, "sso-access: ")) })
+    .addHelpText("after", `${EXIT_CODES.slice(1)}\n\nFILE defaults to access.yaml. Run sso-access <command> --help for a command's options.`);
+
+  program
+    .command("check")
+    .description("validate the access matrix; every problem is printed as file:line:column  path  message")
+    .argument("[file]", "the access matrix", "access.yaml")
+    .addHelpText("after", EXIT_CODES)
+    .action((file: string) => {
+      const loaded = load(file, io);
+      if (!loaded) return void (code = EXIT.problems);
+      const s = summarize(expand(loaded));
+      io.out(`${loaded.file}: valid (${s.accounts} accounts, ${s.permissionSets} permission sets, ${s.groups} groups, ${s.users} users, ${s.assignments} assignments)`);
     });
-  } catch (error) {
-    io.err(`sso-access: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  const [command, ...rest] = positionals;
-  if (values.help || command === undefined || command === "help") {
-    io.out(USAGE);
-    return command === undefined && !values.help ? 2 : 0;
-  }
+
+  program
+    .command("plan")
+    .description("print what the Pulumi program would declare: resources by type and one line per assignment")
+    .argument("[file]", "the access matrix", "access.yaml")
+    .option("--json", "print one JSON object: every resource with its inputs, the lookups and the assignments")
+    .addHelpText("after", EXIT_CODES)
+    .action((file: string, options: { json?: boolean }) => {
+      const loaded = load(file, io, "nothing was planned");
+      if (!loaded) return void (code = EXIT.problems);
+      const plan = expand(loaded);
+      io.out(options.json ? renderPlanJson(plan, loaded.file) : renderPlanText(plan, loaded.file));
+    });
+
+  program
+    .command("who")
+    .description("effective access: each user's accounts and permission sets, and the group (or direct assignment) they come through")
+    .argument("[file]", "the access matrix", "access.yaml")
+    .addOption(new Option("--by <view>", "one row per user, grouped by user, account or permission set").choices(WHO_VIEWS).default("user"))
+    .option("--user <name>", "only this user (repeat for several)", collect)
+    .option("--group <key>", "only access through this group (repeat for several)", collect)
+    .option("--account <name-or-id>", "only this account (repeat for several)", collect)
+    .option("--permission-set <name>", "only this permission set (repeat for several)", collect)
+    .addOption(new Option("--format <format>", "output format").choices(WHO_FORMATS).default("table"))
+    .addHelpText("after", `\nFilters of different kinds combine (and); repeated filters of one kind add up (or).${EXIT_CODES}`)
+    .action((file: string, o: { by: WhoView; user?: string[]; group?: string[]; account?: string[]; permissionSet?: string[]; format: WhoFormat }) => {
+      const loaded = load(file, io, "nothing was reported");
+      if (!loaded) return void (code = EXIT.problems);
+      const filters = { users: o.user ?? [], groups: o.group ?? [], accounts: o.account ?? [], permissionSets: o.permissionSet ?? [] };
+      const report = whoReport(loaded, expand(loaded), filters, o.by);
+      io.out(renderWho(report, o.format, paint));
+    });
+
+  program
+    .command("diff")
+    .description("the access change between two versions of the access matrix, in people's terms")
+    .argument("[files...]", "OLD NEW, or with --base only the file (default access.yaml)")
+    .option("--base <git-ref>", "compare the file as it is at this git revision (e.g. origin/main) with the working tree")
+    .addOption(new Option("--format <format>", "text for a terminal, markdown for a pull request comment, json for programs").choices(DIFF_FORMATS).default("text"))
+    .option("--exit-code", `exit ${EXIT.changes} when anything changes, ${EXIT.ok} when nothing does`)
+    .addHelpText(
+      "after",
+      `\nExamples:\n  sso-access diff old.yaml access.yaml\n  sso-access diff --base origin/main --format markdown > comment.md\n\nA file missing at --base counts as empty: everything in it is new.${EXIT_CODES}`,
+    )
+    .action((files: string[], o: { base?: string; format: DiffFormat; exitCode?: boolean }) => {
+      let before: LoadResult | undefined;
+      let beforeName: string;
+      let afterFile: string;
+      if (o.base !== undefined) {
+        if (files.length > 1) throw new UsageError(`with --base, name one file (the new side); got ${files.join(", ")}`);
+        afterFile = files[0] ?? "access.yaml";
+        const old = readAtRevision(o.base, afterFile);
+        beforeName = old.shownName;
+        if (old.text && !old.text.ok) before = old.text;
+        else if (old.text) before = loadMatrixText(old.text.text, old.shownName, old.files);
+      } else {
+        if (files.length !== 2) throw new UsageError(`name two files, OLD and NEW, or use --base <git-ref> [FILE]; got ${files.length}`);
+        before = loadMatrixFile(files[0]);
+        beforeName = files[0];
+        afterFile = files[1];
+      }
+      const after = loadMatrixFile(afterFile);
+      const problems = [...(before && !before.ok ? before.problems : []), ...(after.ok ? [] : after.problems)];
+      if (problems.length) return void (code = report(problems, io, "nothing was compared"));
+      const old = before?.ok ? snapshot(before.value, expand(before.value)) : undefined;
+      const now = after.ok ? snapshot(after.value, expand(after.value)) : undefined;
+      const d = diffAccess(old, now!);
+      const afterName = after.ok ? after.value.file : afterFile;
+      const shownBefore = before ? beforeName : `${beforeName} (missing)`;
+      io.out(
+        o.format === "json"
+          ? renderDiffJson(d, shownBefore, afterName)
+          : o.format === "markdown"
+            ? renderDiffMarkdown(d, shownBefore, afterName)
+            : renderDiffText(d, shownBefore, afterName, paint),
+      );
+      if (o.exitCode && d.changed) code = EXIT.changes;
+    });
+
+  program
+    .command("aws-config")
+    .description("AWS CLI profiles (sso-session + one profile per account and permission set) for what a user can reach")
+    .argument("[file]", "the access matrix", "access.yaml")
+    .option("--user <name>", "the user whose profiles to print or write")
+    .option("--all <dir>", "write one config file per user into this folder (for onboarding mail)")
+    .option("--write [path]", "merge into this config file instead of printing (default: $AWS_CONFIG_FILE or ~/.aws/config)")
+    .option("--session <name>", "name of the [sso-session] (default: from the start URL, e.g. professional-af)")
+    .option("--region <region>", "default region of the profiles (default: the Identity Center region)")
+    .option("--profile-template <template>", "profile names: {account}, {accountId}, {permissionSet}, {session}", DEFAULT_PROFILE_TEMPLATE)
+    .addHelpText(
+      "after",
+      `\nWith --write, the generated sections sit between "# BEGIN sso-access session <name>" and "# END ..." lines:
+they are replaced on every run (profiles of removed access disappear); everything else in the file is kept
+byte for byte. A backup (<file>.sso-access.bak) is written first and the file is replaced atomically.${EXIT_CODES}`,
+    )
+    .action((file: string, o: { user?: string; all?: string; write?: string | true; session?: string; region?: string; profileTemplate: string }) => {
+      if ((o.user === undefined) === (o.all === undefined)) throw new UsageError("name one user with --user NAME, or use --all DIR for every user");
+      if (o.all !== undefined && o.write !== undefined) throw new UsageError("--all writes its own files; leave out --write");
+      const loaded = load(file, io, "nothing was written");
+      if (!loaded) return void (code = EXIT.problems);
+      const plan = expand(loaded);
+      const access = effectiveAccess(loaded, plan);
+      const options = { session: o.session, region: o.region, template: o.profileTemplate };
+      if (o.all !== undefined) {
+        // Build every file before writing any: a name clash for one user leaves the folder untouched.
+        const blocks = access.users
+          .filter((u) => !access.usersWithoutAccess.includes(u))
+          .map((u) => ({ name: userFileName(u), text: `${renderBlock(configBlock(plan, access.grants.filter((g) => g.user === u), options))}\n` }));
+        fs.mkdirSync(o.all, { recursive: true });
+        for (const b of blocks) fs.writeFileSync(path.join(o.all, b.name), b.text);
+        const none = access.usersWithoutAccess.length ? ` No access, no file: ${access.usersWithoutAccess.join(", ")}.` : "";
+        io.out(`Wrote ${blocks.length} ${blocks.length === 1 ? "file" : "files"} to ${o.all}: ${blocks.map((b) => b.name).join(", ")}.${none}`);
+        return;
+      }
+      const user = o.user!;
+      if (!access.users.includes(user)) throw new UsageError(`no user "${user}" in ${loaded.file}${didYouMean(user, access.users)}`);
+      const block = configBlock(plan, access.grants.filter((g) => g.user === user), options);
+      if (!block.profiles.length) io.err(`${user} reaches no account in ${loaded.file}: only the [sso-session] is generated.`);
+      if (o.write === undefined) return void io.out(renderBlock(block));
+      const target = o.write === true ? defaultConfigPath() : o.write;
+      const result = writeConfig(target, block);
+      io.out(
+        result.changed
+          ? `${result.file}: wrote ${block.profiles.length} ${block.profiles.length === 1 ? "profile" : "profiles"} for ${user} (session ${block.session})${result.backup ? `; the previous file is in ${result.backup}` : ""}.`
+          : `${result.file}: already up to date (${block.profiles.length} profiles for ${user}).`,
+      );
+    });
+
+  program
+    .command("schema")
+    .description("print the JSON Schema of the access matrix, for editors and other validators")
+    .option("--write <file>", "write it to this file instead")
+    .action((o: { write?: string }) => {
+      const text = `${JSON.stringify(matrixJsonSchema(), null, 2)}\n`;
+      if (o.write) fs.writeFileSync(o.write, text);
+      else io.out(text);
+    });
+
   try {
-    switch (command) {
-      case "check": {
-        const loaded = load(single(rest), io);
-        if (!loaded) return 1;
-        const s = summarize(expand(loaded));
-        io.out(`${loaded.file}: valid (${s.accounts} accounts, ${s.permissionSets} permission sets, ${s.groups} groups, ${s.users} users, ${s.assignments} assignments)`);
-        return 0;
-      }
-      case "plan": {
-        const loaded = load(single(rest), io);
-        if (!loaded) return 1;
-        const plan = expand(loaded);
-        io.out(values.json ? renderPlanJson(plan, loaded.file) : renderPlanText(plan, loaded.file));
-        return 0;
-      }
-      case "schema": {
-        if (rest.length) throw new UsageError(`schema takes no file; use --write FILE`);
-        const text = `${JSON.stringify(matrixJsonSchema(), null, 2)}\n`;
-        if (values.write) fs.writeFileSync(values.write, text);
-        else io.out(text);
-        return 0;
-      }
-      default:
-        throw new UsageError(`unknown command "${command}"`);
-    }
+    program.parse([...argv], { from: "user" });
+    return code;
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`sso-access: ${error.message}\n\n${USAGE}`);
-      return 2;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (error instanceof UsageError || error instanceof UnknownFilterError) {
+      io.err(`sso-access: ${error.message}`);
+      return EXIT.usage;
+    }
+    if (error instanceof GitError) {
+      io.err(`sso-access: ${error.message}`);
+      return EXIT.usage;
+    }
+    if (error instanceof ConfigError) {
+      io.err(`${error.located ? "" : "sso-access: "}${error.message}; nothing was written.`);
+      return EXIT.problems;
     }
     throw error;
   }
 }
 
-function single(files: string[]): string {
-  if (files.length > 1) throw new UsageError(`one access matrix at a time; got ${files.join(", ")}`);
-  return files[0] ?? "access.yaml";
-}
-
-function load(file: string, io: Io): ValidMatrix | undefined {
+function load(file: string, io: Io, consequence?: string): ValidMatrix | undefined {
   const result = loadMatrixFile(file);
   if (result.ok) return result.value;
-  io.err(result.problems.map(formatProblem).join("\n"));
-  io.err(`${result.problems.length} ${result.problems.length === 1 ? "problem" : "problems"}; nothing was planned.`);
+  report(result.problems, io, consequence);
   return undefined;
+}
+
+function report(problems: Parameters<typeof formatProblem>[0][], io: Io, consequence?: string): number {
+  io.err(problems.map(formatProblem).join("\n"));
+  io.err(`${plural(problems.length, "problem")}${consequence ? `; ${consequence}` : ""}.`);
+  return EXIT.problems;
 }
 
 if (require.main === module) {
@@ -111,6 +253,6 @@ if (require.main === module) {
     // A bug of ours, not the user's input: say so in one line; the stack only on request.
     process.stderr.write(`sso-access: internal error: ${(error as Error).message}\n`);
     if (process.env.SSO_ACCESS_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
-    process.exitCode = 3;
+    process.exitCode = EXIT.internal;
   }
 }

@@ -1,4 +1,3 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type { z } from "zod";
 import { expandAssignments, ouPrefixes } from "./expand";
@@ -19,7 +18,7 @@ import {
   type User,
 } from "./schema";
 import { didYouMean } from "./suggest";
-import { readText } from "./source";
+import type { SiblingFiles } from "./source";
 import { parseYaml, type Locator } from "./yaml";
 import { zodProblems } from "./zodProblems";
 
@@ -81,7 +80,7 @@ export function durationSeconds(iso: string): number | undefined {
   return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
 }
 
-export function checkMatrix(doc: unknown, locator: Locator, dir: string): CheckResult {
+export function checkMatrix(doc: unknown, locator: Locator, files: SiblingFiles): CheckResult {
   const problems: Problem[] = [];
   const inlinePolicies = new Map<string, string>();
   const raw: Raw = isMap(doc) ? doc : {};
@@ -151,7 +150,7 @@ export function checkMatrix(doc: unknown, locator: Locator, dir: string): CheckR
       const json = checkPolicy(set.inlinePolicy, locator, [...base, "inlinePolicy"], problems);
       if (json !== undefined) inlinePolicies.set(name, json);
     } else if (set.inlinePolicyFile !== undefined) {
-      const json = checkPolicyFile(set.inlinePolicyFile, dir, locator, [...base, "inlinePolicyFile"], problems);
+      const json = checkPolicyFile(set.inlinePolicyFile, files, locator, [...base, "inlinePolicyFile"], problems);
       if (json !== undefined) inlinePolicies.set(name, json);
     }
   }
@@ -291,26 +290,21 @@ function checkPolicy(document: unknown, locator: Locator, p: DocPath, problems: 
  * that climbs out (`../`), an absolute path or a link that points outside is refused, since a reviewer of
  * access.yaml would not see what it pulls in.
  */
-function checkPolicyFile(relative: string, dir: string, locator: Locator, p: DocPath, problems: Problem[]): string | undefined {
+function checkPolicyFile(relative: string, files: SiblingFiles, locator: Locator, p: DocPath, problems: Problem[]): string | undefined {
   const fail = (message: string) => {
     problems.push(locator.problem(p, message));
     return undefined;
   };
-  if (path.isAbsolute(relative)) return fail(`"${relative}" is an absolute path; name the policy file relative to the folder of ${path.basename(locator.file)}`);
-  const root = fs.realpathSync(dir);
-  const target = path.resolve(root, relative);
-  if (target === root) return fail(`policy file "${relative}" is a folder; name a JSON file`);
-  if (!isInside(root, target)) return fail(`"${relative}" leaves the folder of ${path.basename(locator.file)}; keep policy files beside it`);
-  let real: string;
-  try {
-    real = fs.realpathSync(target);
-  } catch {
-    return fail(`policy file "${relative}" does not exist`);
+  const here = path.basename(locator.file);
+  if (path.isAbsolute(relative) || path.posix.isAbsolute(relative) || path.win32.isAbsolute(relative)) {
+    return fail(`"${relative}" is an absolute path; name the policy file relative to the folder of ${here}`);
   }
-  if (!fs.statSync(real).isFile()) return fail(`policy file "${relative}" is not a file; name a JSON file`);
-  if (!isInside(root, real)) return fail(`"${relative}" is a link to a file outside the folder of ${path.basename(locator.file)}; keep policy files beside it`);
+  const normal = path.posix.normalize(relative.replace(/\\/g, "/"));
+  if (normal === "." || normal === "./") return fail(`policy file "${relative}" is a folder; name a JSON file`);
+  if (normal === ".." || normal.startsWith("../")) return fail(`"${relative}" leaves the folder of ${here}; keep policy files beside it`);
   const shownName = path.join(path.dirname(locator.file), relative);
-  const text = readText(real, shownName);
+  const text = files.read(normal, shownName);
+  if (typeof text === "string") return fail(text.replace("access.yaml", here));
   if (!text.ok) {
     problems.push(...text.problems);
     return undefined;
@@ -321,9 +315,4 @@ function checkPolicyFile(relative: string, dir: string, locator: Locator, p: Doc
     return undefined;
   }
   return checkPolicy(parsed.value, parsed.locator, [], problems);
-}
-
-function isInside(root: string, target: string): boolean {
-  const rel = path.relative(root, target);
-  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
 }

@@ -1,3 +1,4 @@
+import { groupMembers } from "./access";
 import type { ValidMatrix } from "./load";
 import { managedPolicyArn, partitionOf } from "./policies";
 import type { Account, Assignment, TagSelector } from "./schema";
@@ -106,8 +107,7 @@ export function expand(valid: ValidMatrix): Plan {
   });
 
   // Groups: created with their memberships, or looked up by display name when external.
-  const members = new Map<string, Set<string>>(groupKeys.map((key) => [key, new Set(matrix.groups![key].members ?? [])]));
-  for (const name of userNames) for (const group of matrix.users![name].groups ?? []) members.get(group)?.add(name);
+  const members = groupMembers(matrix);
   const groupRefs = new Map<string, Ref>();
   const groups: ComponentPlan[] = groupKeys.map((key) => {
     const group = matrix.groups![key];
@@ -124,7 +124,7 @@ export function expand(valid: ValidMatrix): Plan {
       ...(group.description !== undefined ? { description: group.description } : {}),
     });
     groupRefs.set(key, ref(resource, "groupId"));
-    const memberships = [...members.get(key)!].sort(byText).map((user) =>
+    const memberships = members.get(key)!.map((user) =>
       decl(TYPE.groupMembership, membershipName(key, user), component.key, {
         identityStoreId: IDENTITY_STORE_ID,
         groupId: ref(resource, "groupId"),

@@ -2,7 +2,7 @@ import * as path from "node:path";
 import { checkMatrix } from "./check";
 import { MatrixError, sortProblems, type Problem } from "./problems";
 import { MatrixSchema, type Matrix } from "./schema";
-import { readText } from "./source";
+import { folderFiles, readText, type SiblingFiles } from "./source";
 import { parseYaml, type Locator } from "./yaml";
 import { zodProblems } from "./zodProblems";
 
@@ -31,17 +31,17 @@ export function loadMatrixFile(file: string, cwd = process.cwd()): LoadResult {
   const shown = displayName(file, cwd);
   const text = readText(absolute, shown);
   if (!text.ok) return text;
-  return loadMatrixText(text.text, shown, path.dirname(absolute));
+  return loadMatrixText(text.text, shown, folderFiles(path.dirname(absolute)));
 }
 
-/** Parses and checks access matrix text; `dir` is where policy files are looked up. */
-export function loadMatrixText(text: string, shownName: string, dir: string): LoadResult {
+/** Parses and checks access matrix text; `files` reads the policy files it names. */
+export function loadMatrixText(text: string, shownName: string, files: SiblingFiles): LoadResult {
   const parsed = parseYaml(text, shownName);
   if (!parsed.ok) return { ok: false, problems: sortProblems(parsed.problems) };
   const { value, locator } = parsed;
   const result = MatrixSchema.safeParse(value, { reportInput: true });
   const problems = result.success ? [] : zodProblems(result.error.issues, locator, [], MatrixSchema, value);
-  const checked = checkMatrix(value, locator, dir);
+  const checked = checkMatrix(value, locator, files);
   problems.push(...checked.problems);
   if (problems.length || !result.success) return { ok: false, problems: sortProblems(problems) };
   return { ok: true, value: { file: shownName, matrix: result.data, inlinePolicies: checked.inlinePolicies, locator } };

@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as path from "node:path";
 import type { Problem } from "./problems";
 
 /** The largest file read: an organization of 1,000 accounts and 5,000 users is well under 2 MB. */
@@ -19,7 +20,11 @@ export function readText(file: string, shownName: string): TextResult {
   if (stat.size > MAX_FILE_BYTES) {
     return fail(`the file has ${stat.size} bytes; the limit is ${MAX_FILE_BYTES} (${MAX_FILE_BYTES / 1024 / 1024} MB): is this the right file?`);
   }
-  const bytes = fs.readFileSync(file);
+  return decodeText(fs.readFileSync(file), shownName);
+}
+
+/** Decodes UTF-8 bytes, refusing invalid UTF-8 with the position of the first bad byte; drops a byte order mark. */
+export function decodeText(bytes: Buffer, shownName: string): TextResult {
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -32,6 +37,34 @@ export function readText(file: string, shownName: string): TextResult {
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return { ok: true, text };
+}
+
+/**
+ * Where the files access.yaml names (policy files) are read from: the folder of access.yaml, or the same folder at
+ * a git revision when `diff --base` reads the old side. `relative` is already normalised and stays inside the
+ * folder; the answer is the text, or a sentence saying why it cannot be used.
+ */
+export interface SiblingFiles {
+  read(relative: string, shownName: string): TextResult | string;
+}
+
+/** Files beside access.yaml on disk. Links are followed only when they stay inside the folder. */
+export function folderFiles(dir: string): SiblingFiles {
+  return {
+    read(relative, shownName) {
+      const root = fs.realpathSync(dir);
+      let real: string;
+      try {
+        real = fs.realpathSync(path.resolve(root, relative));
+      } catch {
+        return `policy file "${relative}" does not exist`;
+      }
+      if (!fs.statSync(real).isFile()) return `policy file "${relative}" is not a file; name a JSON file`;
+      const rel = path.relative(root, real);
+      if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) return `"${relative}" is a link to a file outside the folder of access.yaml; keep policy files beside it`;
+      return readText(real, shownName);
+    },
+  };
 }
 
 function firstInvalidUtf8(bytes: Buffer): number {

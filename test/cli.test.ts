@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { run, USAGE } from "../cli/main";
+import { run } from "../cli/main";
 import { expand } from "../matrix/expand";
 import { loadMatrixOrThrow } from "../matrix/load";
 import { matrixJsonSchema } from "../matrix/schema";
@@ -15,7 +15,7 @@ function capture(argv: string[]) {
   const cwd = process.cwd();
   process.chdir(ROOT);
   try {
-    const code = run(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
+    const code = run(argv, { out: (t) => out.push(t.replace(/\n$/, "")), err: (t) => err.push(t.replace(/\n$/, "")) });
     return { code, out: out.join("\n"), err: err.join("\n") };
   } finally {
     process.chdir(cwd);
@@ -29,12 +29,12 @@ describe("sso-access plan and check", () => {
     assert.equal(err, "");
     assert.equal(
       out,
-      `access.yaml: 6 assignments of 3 permission sets in 3 of 4 accounts; 3 groups, 3 users.
+      `access.yaml: 6 assignments of 3 permission sets in 3 of 4 accounts; 3 groups, 4 users.
 
-Resources the program declares (39):
+Resources the program declares (42):
   3  aws:identitystore/group:Group
-  3  aws:identitystore/groupMembership:GroupMembership
-  3  aws:identitystore/user:User
+  4  aws:identitystore/groupMembership:GroupMembership
+  4  aws:identitystore/user:User
   6  aws:ssoadmin/accountAssignment:AccountAssignment
   3  aws:ssoadmin/customerManagedPolicyAttachmentsExclusive:CustomerManagedPolicyAttachmentsExclusive
   3  aws:ssoadmin/managedPolicyAttachmentsExclusive:ManagedPolicyAttachmentsExclusive
@@ -45,7 +45,7 @@ Resources the program declares (39):
   3  sso-access:index:AccountAssignments
   3  sso-access:index:Group
   3  sso-access:index:PermissionSet
-  3  sso-access:index:User
+  4  sso-access:index:User
 
 Assignments (6):
   GROUP Auditors -> ReadOnly @ taylor (222222222222)
@@ -63,7 +63,7 @@ Region eu-west-1 (partition aws). The Identity Center instance is looked up ther
     const { code, out } = capture(["plan", "--json"]);
     assert.equal(code, 0);
     const json = JSON.parse(out);
-    assert.equal(json.resources.length, 39);
+    assert.equal(json.resources.length, 42);
     assert.deepEqual(json.resources[0], {
       type: "aws:identitystore/group:Group",
       name: "Auditors",
@@ -94,13 +94,35 @@ Region eu-west-1 (partition aws). The Identity Center instance is looked up ther
     assert.equal(code, 1);
     assert.equal(out, "");
     const expected = fs.readFileSync(path.join(ROOT, "test/fixtures/invalid/dangling-references.expected"), "utf8").trimEnd();
-    assert.equal(err, `${expected}\n3 problems; nothing was planned.`);
+    assert.equal(err, `${expected}\n3 problems.`);
   });
 
-  it("a wrong command line exits 2 with the usage", () => {
-    assert.deepEqual(capture(["plan", "a.yaml", "b.yaml"]), { code: 2, out: "", err: `sso-access: one access matrix at a time; got a.yaml, b.yaml\n\n${USAGE}` });
-    assert.deepEqual(capture(["deploy"]), { code: 2, out: "", err: `sso-access: unknown command "deploy"\n\n${USAGE}` });
-    assert.deepEqual(capture(["--help"]), { code: 0, out: USAGE, err: "" });
+  it("a wrong command line exits 64 with what is wrong and where to find usage", () => {
+    const hint = "Run sso-access --help, or sso-access <command> --help, for usage.";
+    assert.deepEqual(capture(["plan", "a.yaml", "b.yaml"]), { code: 64, out: "", err: `sso-access: too many arguments for 'plan'. Expected 1 argument but got 2.\n${hint}` });
+    assert.deepEqual(capture(["chek"]), { code: 64, out: "", err: `sso-access: unknown command 'chek'\n(Did you mean check?)\n${hint}` });
+    assert.deepEqual(capture(["who", "--frmat", "csv"]), { code: 64, out: "", err: `sso-access: unknown option '--frmat'\n(Did you mean --format?)\n${hint}` });
+    assert.deepEqual(capture(["who", "--format", "xml"]), {
+      code: 64,
+      out: "",
+      err: `sso-access: option '--format <format>' argument 'xml' is invalid. Allowed choices are table, markdown, csv, json.\n${hint}`,
+    });
+    assert.deepEqual(capture(["diff", "access.yaml"]), { code: 64, out: "", err: "sso-access: name two files, OLD and NEW, or use --base <git-ref> [FILE]; got 1" });
+  });
+
+  it("--help works on the program and on every command, and exits 0", () => {
+    const top = capture(["--help"]);
+    assert.equal(top.code, 0);
+    assert.equal(top.err, "");
+    assert.match(top.out, /^Usage: sso-access \[options\] \[command\]\n/);
+    for (const command of ["check", "plan", "who", "diff", "aws-config", "schema"]) {
+      assert.match(top.out, new RegExp(`\\n  ${command} `), command);
+      const help = capture([command, "--help"]);
+      assert.equal(help.code, 0, command);
+      assert.match(help.out, new RegExp(`^Usage: sso-access ${command} `), command);
+      assert.deepEqual(capture(["help", command]), help, command);
+    }
+    assert.match(top.out, /\n  64  wrong command line\n/);
   });
 
   it("npm run check on a broken file exits 1 with no stack trace", function () {
@@ -113,7 +135,7 @@ Region eu-west-1 (partition aws). The Identity Center instance is looked up ther
     assert.equal(result.stdout, "");
     assert.equal(
       result.stderr,
-      "test/fixtures/invalid/custom-tag.yaml:7:9  <root>  unknown scalar tag !!js/function; access.yaml takes no custom tags: remove it\n1 problem; nothing was planned.\n",
+      "test/fixtures/invalid/custom-tag.yaml:7:9  <root>  unknown scalar tag !!js/function; access.yaml takes no custom tags: remove it\n1 problem.\n",
     );
   });
 });

@@ -46,7 +46,7 @@ describe("expansion: targets", () => {
   it("merges memberships written on groups and on users", () => {
     const plan = planOf("access.yaml");
     const memberships = planDecls(plan).filter((d) => d.type === TYPE.groupMembership).map((d) => d.name);
-    assert.deepEqual(memberships, ["Auditors/sam.rivera", "Developers/alex.kim", "ProfessionalAfAdmins/jane.doe"]);
+    assert.deepEqual(memberships, ["Auditors/sam.rivera", "Developers/alex.kim", "Developers/priya.patel", "ProfessionalAfAdmins/jane.doe"]);
   });
 });
 

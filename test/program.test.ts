@@ -224,7 +224,7 @@ describe("index.ts end to end: the sample organization's story", () => {
       Developers: mockValues.groupId("Developers"),
       ProfessionalAfAdmins: mockValues.groupId("ProfessionalAfAdmins"),
     });
-    assert.deepEqual(Object.keys(await valueOf(program.userIds)), ["alex.kim", "jane.doe", "sam.rivera"]);
+    assert.deepEqual(Object.keys(await valueOf(program.userIds)), ["alex.kim", "jane.doe", "priya.patel", "sam.rivera"]);
   });
 
   it("refuses a broken access matrix with a RunError listing located problems, and declares nothing", async () => {

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadMatrixFile, loadMatrixText } from "../matrix/load";
+import { folderFiles } from "../matrix/source";
 import { formatProblem } from "../matrix/problems";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -48,7 +49,7 @@ describe("validation: reading the file", () => {
   it("refuses an alias bomb before expanding it", () => {
     const lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"];
     for (let i = 1; i <= 12; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(", ")}]`);
-    const result = loadMatrixText(lines.join("\n"), "bomb.yaml", tmp);
+    const result = loadMatrixText(lines.join("\n"), "bomb.yaml", folderFiles(tmp));
     assert.equal(result.ok, false);
     assert.deepEqual(result.ok ? [] : result.problems.map((p) => `${p.line}:${p.column} ${p.message.split(";")[1]?.trim()}`), [
       "12:13 access.yaml allows at most 100 aliases",
@@ -60,7 +61,7 @@ describe("validation: reading the file", () => {
     fs.mkdirSync(path.join(dir, "policies"), { recursive: true });
     fs.writeFileSync(path.join(dir, "policies", "p.json"), '{"Version": "2012-10-17",\n "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*", "Principal": "*"}}\n');
     const text = fs.readFileSync(path.join(ROOT, "access.yaml"), "utf8").replace("policies/developer-guardrails.json", "policies/p.json");
-    const result = loadMatrixText(text, "access.yaml", dir);
+    const result = loadMatrixText(text, "access.yaml", folderFiles(dir));
     assert.deepEqual(result.ok ? [] : result.problems.map(formatProblem), [
       "policies/p.json:2:67  Statement.Principal  a permission set policy is an identity policy and takes no Principal; remove it",
     ]);

@@ -1,0 +1,229 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { Grant } from "../matrix/access";
+import type { Plan } from "../matrix/plan";
+
+/**
+ * `aws-config`: AWS CLI profiles for the access a user holds in access.yaml, in the format `aws configure sso`
+ * writes (one `[sso-session]`, one `[profile]` per account and permission set), and a merge into an existing
+ * config file that replaces only what an earlier run generated.
+ *
+ * The generated sections sit between two marker comments named after the session. Everything outside the markers
+ * is kept byte for byte; the block itself is rewritten whole, so profiles for access that was removed disappear.
+ */
+
+export const DEFAULT_PROFILE_TEMPLATE = "{account}-{permissionSet}";
+const PLACEHOLDERS = ["account", "accountId", "permissionSet", "session"] as const;
+
+/** A template, a name or a file conflict the user must resolve; nothing was written. */
+export class ConfigError extends Error {
+  /** The message starts with file:line:column. */
+  constructor(
+    message: string,
+    readonly located = false,
+  ) {
+    super(message);
+  }
+}
+
+export interface Profile {
+  readonly name: string;
+  readonly accountId: string;
+  readonly accountName: string;
+  readonly permissionSet: string;
+}
+
+export interface ConfigBlock {
+  readonly session: string;
+  readonly startUrl: string;
+  readonly ssoRegion: string;
+  /** The `region` of every profile: where the AWS CLI sends requests. */
+  readonly region: string;
+  readonly profiles: readonly Profile[];
+}
+
+/** Profile and session names keep letters, digits and `._-`; anything else becomes `-`. */
+export function sanitize(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/-{2,}/g, "-").replace(/^-+|-+$/g, "");
+}
+
+/** `https://professional-af.awsapps.com/start` -> `professional-af`: the name `aws configure sso` users usually pick. */
+export function defaultSessionName(startUrl: string): string {
+  return sanitize(new URL(startUrl).hostname.split(".")[0]) || "sso";
+}
+
+/** One profile per account and permission set the user reaches, named from the template. Names must come out distinct. */
+export function profilesFor(grants: readonly Grant[], template: string, session: string): Profile[] {
+  for (const [, name] of template.matchAll(/\{([^}]*)\}/g)) {
+    if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
+      throw new ConfigError(`unknown placeholder {${name}} in the profile template "${template}"; use ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`);
+    }
+  }
+  const seen = new Map<string, Profile>();
+  const profiles: Profile[] = [];
+  for (const g of grants) {
+    const values: Record<string, string> = { account: g.accountName, accountId: g.accountId, permissionSet: g.permissionSet, session };
+    const name = sanitize(template.replace(/\{([^}]*)\}/g, (_, key: string) => values[key]));
+    const profile = { name, accountId: g.accountId, accountName: g.accountName, permissionSet: g.permissionSet };
+    if (!name) throw new ConfigError(`the profile template "${template}" gives an empty name for ${g.permissionSet} in ${g.accountName}`);
+    const clash = seen.get(name);
+    if (clash) {
+      throw new ConfigError(
+        `profile name "${name}" would stand for both ${clash.permissionSet} in ${clash.accountName} and ${g.permissionSet} in ${g.accountName}; use a template that tells them apart, e.g. "{account}-{permissionSet}" or "{accountId}-{permissionSet}"`,
+      );
+    }
+    seen.set(name, profile);
+    profiles.push(profile);
+  }
+  return profiles.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+export function configBlock(plan: Plan, grants: readonly Grant[], options: { session?: string; region?: string; template?: string }): ConfigBlock {
+  const session = options.session !== undefined ? sanitize(options.session) : defaultSessionName(plan.settings.startUrl);
+  if (!session) throw new ConfigError(`session name "${options.session}" has no letters or digits`);
+  return {
+    session,
+    startUrl: plan.settings.startUrl,
+    ssoRegion: plan.settings.region,
+    region: options.region ?? plan.settings.region,
+    profiles: profilesFor(grants, options.template ?? DEFAULT_PROFILE_TEMPLATE, session),
+  };
+}
+
+const begin = (session: string) => `# BEGIN sso-access session ${session}: generated from access.yaml; changes up to END are replaced`;
+const end = (session: string) => `# END sso-access session ${session}`;
+const BEGIN_LINE = /^# BEGIN sso-access session (\S+?):?(?:\s|$)/;
+const END_LINE = /^# END sso-access session (\S+)\s*$/;
+
+/** The generated block, marker lines included, without a final line break. */
+export function renderBlock(block: ConfigBlock, eol = "\n"): string {
+  const lines = [
+    begin(block.session),
+    `[sso-session ${block.session}]`,
+    `sso_start_url = ${block.startUrl}`,
+    `sso_region = ${block.ssoRegion}`,
+    "sso_registration_scopes = sso:account:access",
+  ];
+  for (const p of block.profiles) {
+    lines.push("", `[profile ${p.name}]`, `sso_session = ${block.session}`, `sso_account_id = ${p.accountId}`, `sso_role_name = ${p.permissionSet}`, `region = ${block.region}`);
+  }
+  lines.push(end(block.session));
+  return lines.join(eol);
+}
+
+interface Line {
+  readonly text: string;
+  /** Offset of the first character, and of the character after the line break. */
+  readonly start: number;
+  readonly next: number;
+}
+
+function splitLines(text: string): Line[] {
+  const lines: Line[] = [];
+  const re = /\r?\n/g;
+  let start = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    lines.push({ text: text.slice(start, m.index), start, next: m.index + m[0].length });
+    start = m.index + m[0].length;
+  }
+  if (start < text.length) lines.push({ text: text.slice(start), start, next: text.length });
+  return lines;
+}
+
+/** `[profile x]` -> `profile x`; `[default]` and `[profile default]` are one profile. */
+function sectionName(line: string): string | undefined {
+  const m = /^\s*\[\s*([^\]]*?)\s*\]/.exec(line);
+  if (!m) return undefined;
+  const name = m[1].replace(/\s+/g, " ");
+  return name === "default" ? "profile default" : name;
+}
+
+/**
+ * Merges the block into the text of a config file: replaces the block of the same session where it is, or appends
+ * it. The bytes outside the block are kept. A hand-written section with a generated name is a conflict.
+ */
+export function mergeConfig(existing: string, block: ConfigBlock, file: string): string {
+  const eol = existing.includes("\r\n") ? "\r\n" : "\n";
+  const rendered = renderBlock(block, eol);
+  const lines = splitLines(existing);
+  const starts = lines.flatMap((l, i) => (BEGIN_LINE.exec(l.text)?.[1] === block.session ? [i] : []));
+  if (starts.length > 1) throw new ConfigError(`${file}:${starts[1] + 1}:1  a second generated block for session ${block.session}; delete one of them and run again`, true);
+  let merged: string;
+  let inside = (_i: number) => false;
+  if (starts.length === 1) {
+    const first = starts[0];
+    const last = lines.findIndex((l, i) => i > first && END_LINE.exec(l.text)?.[1] === block.session);
+    if (last < 0) throw new ConfigError(`${file}:${first + 1}:1  the generated block for session ${block.session} has no END line; restore it or delete the block, then run again`, true);
+    const ending = lines[last].next > lines[last].start + lines[last].text.length ? eol : "";
+    merged = `${existing.slice(0, lines[first].start)}${rendered}${ending}${existing.slice(lines[last].next)}`;
+    inside = (i) => i >= first && i <= last;
+  } else {
+    const separator = existing === "" ? "" : `${/\r?\n$/.test(existing) ? "" : eol}${eol}`;
+    merged = `${existing}${separator}${rendered}${eol}`;
+  }
+  const generated = new Set([`sso-session ${block.session}`, ...block.profiles.map((p) => (p.name === "default" ? "profile default" : `profile ${p.name}`))]);
+  for (const [i, l] of lines.entries()) {
+    const name = inside(i) ? undefined : sectionName(l.text);
+    if (name && generated.has(name)) {
+      throw new ConfigError(`${file}:${i + 1}:1  [${name}] is already defined outside the generated block; rename or delete it, or choose other names with --profile-template`, true);
+    }
+  }
+  return merged;
+}
+
+/** Where the AWS CLI reads its config: AWS_CONFIG_FILE, else ~/.aws/config. */
+export function defaultConfigPath(env = process.env): string {
+  return env.AWS_CONFIG_FILE || path.join(os.homedir(), ".aws", "config");
+}
+
+export interface WriteResult {
+  readonly file: string;
+  readonly changed: boolean;
+  /** Copy of the file as it was, when there was one. */
+  readonly backup?: string;
+}
+
+/**
+ * Merges the block into the config file: backup first, then an atomic replace (a temporary file in the same folder,
+ * flushed, renamed over the file). A symbolic link (a dotfiles setup) is followed, so the link stays a link.
+ */
+export function writeConfig(file: string, block: ConfigBlock): WriteResult {
+  let target = file;
+  let existing = "";
+  let mode = 0o600;
+  if (fs.existsSync(file)) {
+    target = fs.realpathSync(file);
+    if (!fs.statSync(target).isFile()) throw new ConfigError(`${file} is not a file`);
+    existing = fs.readFileSync(target, "utf8");
+    mode = fs.statSync(target).mode & 0o777;
+  }
+  const text = mergeConfig(existing, block, file);
+  if (text === existing && existing !== "") return { file, changed: false };
+  fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+  let backup: string | undefined;
+  if (existing !== "") {
+    backup = `${target}.sso-access.bak`;
+    fs.copyFileSync(target, backup);
+  }
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    const fd = fs.openSync(temp, "wx", mode);
+    try {
+      fs.writeFileSync(fd, text);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temp, target);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
+  return { file, changed: true, ...(backup ? { backup } : {}) };
+}
+
+/** A file name for a user's config in `--all` output. */
+export function userFileName(user: string): string {
+  return `${user.replace(/[^A-Za-z0-9._@+-]/g, "_")}.config`;
+}

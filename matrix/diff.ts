@@ -1,0 +1,378 @@
+import { effectiveAccess, groupMembers, targetKey, viaText, type Access, type Target } from "./access";
+import type { ValidMatrix } from "./load";
+import { TYPE, byText, type AssignmentRow, type ComponentPlan, type Plan, type Value } from "./plan";
+import type { Matrix } from "./schema";
+
+/**
+ * The access change between two versions of access.yaml, in people's terms: who gains and loses what, where, and
+ * why (assignments, memberships, permission set content, inventory). Both sides are expanded by the same code as
+ * the Pulumi program, so the diff describes exactly the change a deployment would make.
+ */
+
+/** A matrix with its expansion. */
+export interface Snapshot {
+  readonly matrix: Matrix;
+  readonly plan: Plan;
+  readonly access: Access;
+}
+
+export function snapshot(valid: ValidMatrix, plan: Plan): Snapshot {
+  return { matrix: valid.matrix, plan, access: effectiveAccess(valid, plan) };
+}
+
+/**
+ * AWS managed policies that amount to administrator access: AdministratorAccess itself, and IAMFullAccess, with
+ * which a holder can grant themselves anything. Gains of these lead the risk summary.
+ */
+export const PRIVILEGED_POLICIES = ["AdministratorAccess", "IAMFullAccess"] as const;
+
+export interface AccountRef {
+  readonly name: string;
+  readonly id: string;
+}
+
+/** A user's access gained or lost: a permission set in an account, and what it comes through. */
+export interface PersonAccess extends Target {
+  /** `Developers`, `direct`, or both. */
+  readonly via: string;
+}
+
+export interface PersonChange {
+  readonly user: string;
+  readonly gained: readonly PersonAccess[];
+  readonly lost: readonly PersonAccess[];
+}
+
+export interface ExternalGroupChange {
+  readonly group: string;
+  readonly displayName: string;
+  readonly gained: readonly Target[];
+  readonly lost: readonly Target[];
+}
+
+/** An assignment granted or revoked, with the people it reaches (null: an external group, members unknown). */
+export interface AssignmentChange extends AssignmentRow {
+  readonly users: readonly string[] | null;
+}
+
+export interface MembershipChange {
+  readonly group: string;
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+}
+
+export interface FieldChange {
+  readonly field: string;
+  readonly from?: Value | null;
+  readonly to?: Value | null;
+  readonly added?: readonly string[];
+  readonly removed?: readonly string[];
+}
+
+export interface EntityChanges {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  readonly changed: readonly { readonly name: string; readonly changes: readonly FieldChange[] }[];
+}
+
+export interface PermissionSetChange {
+  readonly name: string;
+  readonly kind: "added" | "removed" | "changed";
+  readonly changes: readonly FieldChange[];
+  /** Accounts where the set is assigned (after the change; before it, for a removed set). */
+  readonly accounts: readonly AccountRef[];
+  /** People who hold the set somewhere. */
+  readonly people: readonly string[];
+  /** External groups that hold the set: their members are affected too. */
+  readonly externalGroups: readonly string[];
+}
+
+export interface PrivilegedGain {
+  readonly policy: string;
+  readonly people: readonly string[];
+  readonly accounts: readonly AccountRef[];
+}
+
+export interface AccessDiff {
+  /** One line for a reviewer, e.g. "2 people gain AdministratorAccess in 1 account; ...". */
+  readonly risk: string;
+  /** Anything at all changes in what a deployment declares. */
+  readonly changed: boolean;
+  readonly privilegedGains: readonly PrivilegedGain[];
+  readonly people: readonly PersonChange[];
+  readonly externalGroups: readonly ExternalGroupChange[];
+  readonly granted: readonly AssignmentChange[];
+  readonly revoked: readonly AssignmentChange[];
+  readonly memberships: readonly MembershipChange[];
+  readonly users: EntityChanges;
+  readonly groups: EntityChanges;
+  readonly accounts: EntityChanges;
+  readonly permissionSets: readonly PermissionSetChange[];
+}
+
+/** Compares two snapshots; `before` undefined means there was no access.yaml (everything is new). */
+export function diffAccess(before: Snapshot | undefined, after: Snapshot): AccessDiff {
+  const people = personChanges(before?.access, after.access);
+  const externalGroups = externalGroupChanges(before?.access, after.access);
+  const { granted, revoked } = assignmentChanges(before, after);
+  const memberships = membershipChanges(before?.matrix, after.matrix);
+  const users = entityChanges(components(before?.plan.users), components(after.plan.users));
+  const groups = entityChanges(components(before?.plan.groups), components(after.plan.groups));
+  const accounts = accountChanges(before?.matrix, after.matrix);
+  const permissionSets = permissionSetChanges(before, after);
+  const privilegedGains = privilegedGainsOf(before, after);
+  const changed =
+    people.length + externalGroups.length + granted.length + revoked.length + memberships.length + permissionSets.length > 0 ||
+    [users, groups, accounts].some((e) => e.added.length + e.removed.length + e.changed.length > 0);
+  const diff = { changed, privilegedGains, people, externalGroups, granted, revoked, memberships, users, groups, accounts, permissionSets };
+  return { risk: riskSummary(diff), ...diff };
+}
+
+/** `1 person`, `2 people`. */
+export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+function riskSummary(d: Omit<AccessDiff, "risk">): string {
+  const parts: string[] = [];
+  for (const gain of d.privilegedGains) {
+    parts.push(`${plural(gain.people.length, "person", "people")} ${gain.people.length === 1 ? "gains" : "gain"} ${gain.policy} in ${plural(gain.accounts.length, "account")}`);
+  }
+  const sides = (key: "gained" | "lost") => {
+    const who = d.people.filter((p) => p[key].length > 0);
+    const accounts = new Set(who.flatMap((p) => p[key].map((a) => a.accountId)));
+    const groups = d.externalGroups.filter((g) => g[key].length > 0);
+    const groupAccounts = new Set(groups.flatMap((g) => g[key].map((a) => a.accountId)));
+    return { who, accounts, groups, groupAccounts };
+  };
+  const gain = sides("gained");
+  if (gain.who.length) parts.push(`${plural(gain.who.length, "person", "people")} ${gain.who.length === 1 ? "gains" : "gain"} access in ${plural(gain.accounts.size, "account")}`);
+  if (gain.groups.length) parts.push(`${plural(gain.groups.length, "external group")} ${gain.groups.length === 1 ? "gains" : "gain"} access in ${plural(gain.groupAccounts.size, "account")}`);
+  const loss = sides("lost");
+  if (loss.who.length) parts.push(`${plural(loss.who.length, "person", "people")} ${loss.who.length === 1 ? "loses" : "lose"} access in ${plural(loss.accounts.size, "account")}`);
+  if (loss.groups.length) parts.push(`${plural(loss.groups.length, "external group")} ${loss.groups.length === 1 ? "loses" : "lose"} access in ${plural(loss.groupAccounts.size, "account")}`);
+  const reshaped = d.permissionSets.filter((s) => s.kind === "changed" && (s.people.length || s.externalGroups.length));
+  if (reshaped.length) {
+    const who = new Set(reshaped.flatMap((s) => s.people));
+    const where = new Set(reshaped.flatMap((s) => s.accounts.map((a) => a.id)));
+    const names = reshaped.map((s) => s.name).join(", ");
+    parts.push(`${reshaped.length === 1 ? "permission set" : "permission sets"} ${names} ${reshaped.length === 1 ? "changes" : "change"} for ${plural(who.size, "person", "people")} in ${plural(where.size, "account")}`);
+  }
+  if (parts.length) return `${parts.join("; ")}.`;
+  return d.changed ? "No one gains or loses access; other changes below." : "No access changes.";
+}
+
+function personChanges(before: Access | undefined, after: Access): PersonChange[] {
+  const index = (access: Access | undefined) => new Map((access?.grants ?? []).map((g) => [`${g.user}\u0000${targetKey(g)}`, g]));
+  const old = index(before);
+  const now = index(after);
+  const byUser = new Map<string, { gained: PersonAccess[]; lost: PersonAccess[] }>();
+  const add = (user: string, key: "gained" | "lost", access: PersonAccess) => {
+    if (!byUser.has(user)) byUser.set(user, { gained: [], lost: [] });
+    byUser.get(user)![key].push(access);
+  };
+  const entry = (g: (typeof after.grants)[number]): PersonAccess => ({ accountId: g.accountId, accountName: g.accountName, permissionSet: g.permissionSet, via: viaText(g) });
+  for (const [key, g] of now) if (!old.has(key)) add(g.user, "gained", entry(g));
+  for (const [key, g] of old) if (!now.has(key)) add(g.user, "lost", entry(g));
+  return [...byUser].sort((a, b) => byText(a[0], b[0])).map(([user, change]) => ({ user, ...change }));
+}
+
+function externalGroupChanges(before: Access | undefined, after: Access): ExternalGroupChange[] {
+  const index = (access: Access | undefined) => new Map((access?.externalGrants ?? []).map((g) => [`${g.group}\u0000${targetKey(g)}`, g]));
+  const old = index(before);
+  const now = index(after);
+  const byGroup = new Map<string, ExternalGroupChange & { gained: Target[]; lost: Target[] }>();
+  const add = (g: (typeof after.externalGrants)[number], key: "gained" | "lost") => {
+    if (!byGroup.has(g.group)) byGroup.set(g.group, { group: g.group, displayName: g.displayName, gained: [], lost: [] });
+    byGroup.get(g.group)![key].push({ accountId: g.accountId, accountName: g.accountName, permissionSet: g.permissionSet });
+  };
+  for (const [key, g] of now) if (!old.has(key)) add(g, "gained");
+  for (const [key, g] of old) if (!now.has(key)) add(g, "lost");
+  return [...byGroup.values()].sort((a, b) => byText(a.group, b.group));
+}
+
+function assignmentChanges(before: Snapshot | undefined, after: Snapshot): { granted: AssignmentChange[]; revoked: AssignmentChange[] } {
+  const key = (r: AssignmentRow) => `${r.principalType}\u0000${r.principalName}\u0000${r.permissionSet}\u0000${r.accountId}`;
+  const old = new Map((before?.plan.assignments ?? []).map((r) => [key(r), r]));
+  const now = new Map(after.plan.assignments.map((r) => [key(r), r]));
+  const reach = (side: Snapshot, row: AssignmentRow): readonly string[] | null => {
+    if (row.principalType === "USER") return [row.principalName];
+    return groupMembers(side.matrix).get(row.principalName) ?? null;
+  };
+  return {
+    granted: [...now].filter(([k]) => !old.has(k)).map(([, r]) => ({ ...r, users: reach(after, r) })),
+    revoked: [...old].filter(([k]) => !now.has(k)).map(([, r]) => ({ ...r, users: reach(before!, r) })),
+  };
+}
+
+function membershipChanges(before: Matrix | undefined, after: Matrix): MembershipChange[] {
+  const old = before ? groupMembers(before) : new Map<string, string[]>();
+  const now = groupMembers(after);
+  const groups = [...new Set([...old.keys(), ...now.keys()])].sort(byText);
+  return groups
+    .map((group) => {
+      const was = new Set(old.get(group) ?? []);
+      const is = new Set(now.get(group) ?? []);
+      return { group, added: [...is].filter((u) => !was.has(u)), removed: [...was].filter((u) => !is.has(u)) };
+    })
+    .filter((c) => c.added.length || c.removed.length);
+}
+
+/** Each component's observable shape: the inputs of its resources and lookups, by a readable field name. */
+type Shape = Map<string, Value | undefined>;
+
+function components(list: readonly ComponentPlan[] | undefined): Map<string, Shape> {
+  return new Map((list ?? []).map((c) => [c.component.name, shapeOf(c)]));
+}
+
+function shapeOf(c: ComponentPlan): Shape {
+  const shape: Shape = new Map();
+  const resource = c.children[0];
+  if (c.lookups.length) {
+    shape.set("external", true);
+    const attribute = c.lookups[0].args.alternateIdentifier as { uniqueAttribute: { attributeValue: string } };
+    if (c.component.type === TYPE.groupComponent) shape.set("displayName", attribute.uniqueAttribute.attributeValue);
+    return shape;
+  }
+  shape.set("external", false);
+  for (const [field, value] of Object.entries(resource.inputs)) {
+    if (field === "identityStoreId" || field === "userName") continue;
+    if (field === "name") {
+      for (const [part, partValue] of Object.entries(value as Record<string, Value>)) shape.set(part, partValue);
+    } else if (field === "emails") {
+      shape.set("email", (value as { value: string }).value);
+    } else {
+      shape.set(field, value);
+    }
+  }
+  return shape;
+}
+
+const same = (a: Value | undefined, b: Value | undefined): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+function fieldChanges(old: Shape, now: Shape): FieldChange[] {
+  const fields = [...new Set([...old.keys(), ...now.keys()])];
+  return fields.filter((f) => !same(old.get(f), now.get(f))).map((field) => ({ field, from: old.get(field) ?? null, to: now.get(field) ?? null }));
+}
+
+function entityChanges(old: Map<string, Shape>, now: Map<string, Shape>): EntityChanges {
+  return {
+    added: [...now.keys()].filter((k) => !old.has(k)).sort(byText),
+    removed: [...old.keys()].filter((k) => !now.has(k)).sort(byText),
+    changed: [...now.keys()]
+      .filter((k) => old.has(k))
+      .sort(byText)
+      .map((name) => ({ name, changes: fieldChanges(old.get(name)!, now.get(name)!) }))
+      .filter((c) => c.changes.length),
+  };
+}
+
+/** Accounts are keyed by id: renaming an inventory key is a change of the same account. */
+function accountChanges(before: Matrix | undefined, after: Matrix): EntityChanges {
+  const shapes = (m: Matrix | undefined) =>
+    new Map(
+      Object.entries(m?.accounts ?? {}).map(([name, a]) => [
+        a.id,
+        new Map<string, Value | undefined>([
+          ["name", name],
+          ["ou", a.ou],
+          ["tags", a.tags && Object.fromEntries(Object.entries(a.tags).sort((x, y) => byText(x[0], y[0])))],
+          ["management", a.management ?? false],
+        ]),
+      ]),
+    );
+  const old = shapes(before);
+  const now = shapes(after);
+  const label = (shapesOf: typeof old, id: string) => `${shapesOf.get(id)!.get("name")} (${id})`;
+  const changes = entityChanges(old, now);
+  return {
+    added: changes.added.map((id) => label(now, id)),
+    removed: changes.removed.map((id) => label(old, id)),
+    changed: changes.changed.map((c) => ({ name: label(now, c.name), changes: c.changes })),
+  };
+}
+
+/** The name a reader knows a managed policy by: the part of its ARN after `policy/`. */
+export function policyName(arn: string): string {
+  return arn.slice(arn.indexOf(":policy/") + ":policy/".length);
+}
+
+function permissionSetShape(c: ComponentPlan): Shape {
+  const shape: Shape = new Map();
+  for (const child of c.children) {
+    const { inputs } = child;
+    switch (child.type) {
+      case TYPE.permissionSet:
+        for (const field of ["description", "sessionDuration", "relayState", "tags"]) shape.set(field, inputs[field]);
+        break;
+      case TYPE.managedPolicies:
+        shape.set("managedPolicies", (inputs.managedPolicyArns as string[]).map(policyName));
+        break;
+      case TYPE.customerManagedPolicies:
+        shape.set("customerManagedPolicies", (inputs.customerManagedPolicyReferences as { name: string; path: string }[]).map((p) => `${p.path}${p.name}`));
+        break;
+      case TYPE.inlinePolicy:
+        shape.set("inlinePolicy", inputs.inlinePolicy);
+        break;
+      case TYPE.permissionsBoundary: {
+        const b = inputs.permissionsBoundary as { managedPolicyArn?: string; customerManagedPolicyReference?: { name: string; path: string } };
+        shape.set("permissionsBoundary", b.managedPolicyArn ? policyName(b.managedPolicyArn) : `${b.customerManagedPolicyReference!.path}${b.customerManagedPolicyReference!.name}`);
+        break;
+      }
+    }
+  }
+  return shape;
+}
+
+const LIST_FIELDS = new Set(["managedPolicies", "customerManagedPolicies"]);
+
+function permissionSetChanges(before: Snapshot | undefined, after: Snapshot): PermissionSetChange[] {
+  const shapes = (plan: Plan | undefined) => new Map((plan?.permissionSets ?? []).map((c) => [c.component.name, permissionSetShape(c)]));
+  const old = shapes(before?.plan);
+  const now = shapes(after.plan);
+  const reach = (side: Snapshot, name: string) => {
+    const accounts = new Map(side.plan.assignments.filter((r) => r.permissionSet === name).map((r) => [r.accountId, { name: r.accountName, id: r.accountId }]));
+    return {
+      accounts: [...accounts.values()].sort((a, b) => byText(a.name, b.name)),
+      people: [...new Set(side.access.grants.filter((g) => g.permissionSet === name).map((g) => g.user))].sort(byText),
+      externalGroups: [...new Set(side.access.externalGrants.filter((g) => g.permissionSet === name).map((g) => g.group))].sort(byText),
+    };
+  };
+  const out: PermissionSetChange[] = [];
+  for (const name of [...new Set([...old.keys(), ...now.keys()])].sort(byText)) {
+    const was = old.get(name);
+    const is = now.get(name);
+    if (!was) {
+      out.push({ name, kind: "added", changes: [], ...reach(after, name) });
+    } else if (!is) {
+      out.push({ name, kind: "removed", changes: [], ...reach(before!, name) });
+    } else {
+      const changes = fieldChanges(was, is).map((c): FieldChange => {
+        if (!LIST_FIELDS.has(c.field)) return c;
+        const from = new Set((c.from ?? []) as string[]);
+        const to = new Set((c.to ?? []) as string[]);
+        return { field: c.field, added: [...to].filter((p) => !from.has(p)), removed: [...from].filter((p) => !to.has(p)) };
+      });
+      if (changes.length) out.push({ name, kind: "changed", changes, ...reach(after, name) });
+    }
+  }
+  return out;
+}
+
+/** Per privileged policy: the people who hold it in an account after the change but not before, and where. */
+function privilegedGainsOf(before: Snapshot | undefined, after: Snapshot): PrivilegedGain[] {
+  const held = (side: Snapshot | undefined) => {
+    const policiesOf = new Map((side?.plan.permissionSets ?? []).map((c) => [c.component.name, (permissionSetShape(c).get("managedPolicies") ?? []) as string[]]));
+    const out = new Set<string>();
+    for (const g of side?.access.grants ?? []) {
+      for (const policy of policiesOf.get(g.permissionSet) ?? []) out.add(`${policy}\u0000${g.user}\u0000${g.accountId}`);
+    }
+    return out;
+  };
+  const old = held(before);
+  const now = held(after);
+  const names = new Map(after.plan.inventory.map((a) => [a.id, a.name]));
+  return PRIVILEGED_POLICIES.map((policy) => {
+    const gains = [...now].filter((k) => !old.has(k) && k.startsWith(`${policy}\u0000`)).map((k) => k.split("\u0000"));
+    const accounts = [...new Set(gains.map(([, , id]) => id))].map((id) => ({ name: names.get(id)!, id })).sort((a, b) => byText(a.name, b.name));
+    return { policy, people: [...new Set(gains.map(([, user]) => user))].sort(byText), accounts };
+  }).filter((g) => g.people.length);
+}
