@@ -246,9 +246,10 @@ function report(problems: Parameters<typeof formatProblem>[0][], io: Io, consequ
   return EXIT.problems;
 }
 
-if (require.main === module) {
+/** The process entry (bin/sso-access.js): exit code set, never a stack trace unless SSO_ACCESS_DEBUG is set. */
+export function main(argv = process.argv.slice(2)): void {
   try {
-    process.exitCode = run(process.argv.slice(2));
+    process.exitCode = run(argv);
   } catch (error) {
     // A bug of ours, not the user's input: say so in one line; the stack only on request.
     process.stderr.write(`sso-access: internal error: ${(error as Error).message}\n`);
@@ -256,3 +257,5 @@ if (require.main === module) {
     process.exitCode = EXIT.internal;
   }
 }
+
+if (require.main === module) main();

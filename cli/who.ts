@@ -85,18 +85,23 @@ function cells(view: WhoView, user: string, t: { accountName: string; accountId:
 }
 
 function rowsOf(report: WhoReport): string[][] {
-  const grants = report.grants.map((g) => cells(report.view, g.user, g, viaText(g)));
-  const external = report.externalGrants.map((g) => cells(report.view, `(members of ${g.group})`, g, `${g.group} (external)`));
-  // Sort the cells as shown: the view's leading columns first, the principal last (first in the user view).
   const header = HEADERS[report.view];
   const principal = header.indexOf("User");
-  const all = [...grants, ...external];
-  const keys = header.map((_, i) => i).filter((i) => i !== principal && i !== header.length - 1);
-  const order = report.view === "user" ? [principal, ...keys] : [...keys, principal];
-  return all.sort((a, b) => {
-    for (const i of order) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
-    return 0;
-  });
+  // Sort on the cells as shown: the view's leading columns, the principal last (first in the user view). An
+  // external group's row sorts after every user.
+  const leading = header.map((_, i) => i).filter((i) => i !== principal && i !== header.length - 1);
+  const order = report.view === "user" ? [principal, ...leading] : [...leading, principal];
+  const rows = [
+    ...report.grants.map((g) => ({ cells: cells(report.view, g.user, g, viaText(g)), sortAs: g.user })),
+    ...report.externalGrants.map((g) => ({ cells: cells(report.view, `(members of ${g.group})`, g, `${g.group} (external)`), sortAs: `\uffff${g.group}` })),
+  ];
+  const key = (r: (typeof rows)[number], i: number) => (i === principal ? r.sortAs : r.cells[i]);
+  return rows
+    .sort((a, b) => {
+      for (const i of order) if (key(a, i) !== key(b, i)) return key(a, i) < key(b, i) ? -1 : 1;
+      return 0;
+    })
+    .map((r) => r.cells);
 }
 
 function notes(report: WhoReport): string[] {

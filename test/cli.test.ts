@@ -2,25 +2,10 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { run } from "../cli/main";
+import { ROOT, capture } from "./cliRun";
 import { expand } from "../matrix/expand";
 import { loadMatrixOrThrow } from "../matrix/load";
 import { matrixJsonSchema } from "../matrix/schema";
-
-const ROOT = path.resolve(__dirname, "..");
-
-function capture(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const cwd = process.cwd();
-  process.chdir(ROOT);
-  try {
-    const code = run(argv, { out: (t) => out.push(t.replace(/\n$/, "")), err: (t) => err.push(t.replace(/\n$/, "")) });
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    process.chdir(cwd);
-  }
-}
 
 describe("sso-access plan and check", () => {
   it("plan prints counts by type and one line per assignment", () => {

@@ -1,0 +1,19 @@
+import * as path from "node:path";
+import { run } from "../cli/main";
+
+export const ROOT = path.resolve(__dirname, "..");
+
+/** Runs one sso-access command line in `cwd` (default: the project root) and captures what it prints. */
+export function capture(argv: string[], options: { cwd?: string; color?: boolean } = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const cwd = process.cwd();
+  process.chdir(options.cwd ?? ROOT);
+  try {
+    const strip = (t: string) => t.replace(/\n$/, "");
+    const code = run(argv, { out: (t) => out.push(strip(t)), err: (t) => err.push(strip(t)), color: options.color ?? false });
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  } finally {
+    process.chdir(cwd);
+  }
+}

@@ -1,0 +1,122 @@
+import * as assert from "node:assert/strict";
+import { capture } from "./cliRun";
+
+const FIXTURE = "test/fixtures/valid/effective-access.yaml";
+
+describe("sso-access who", () => {
+  it("shows the sample's effective access per user, with the group each comes through", () => {
+    assert.deepEqual(capture(["who"]), {
+      code: 0,
+      err: "",
+      out: `User         Account     Account id    Permission set  Via
+alex.kim     sandbox     333333333333  Developer       Developers
+                                       ReadOnly        Developers
+jane.doe     management  111111111111  Admin           ProfessionalAfAdmins
+             taylor      222222222222  Admin           ProfessionalAfAdmins
+priya.patel  sandbox     333333333333  Developer       Developers
+                                       ReadOnly        Developers
+sam.rivera   sandbox     333333333333  ReadOnly        Auditors
+             taylor      222222222222  ReadOnly        Auditors`,
+    });
+  });
+
+  it("merges every path to the same access into one row, marks external groups, and names users without access", () => {
+    assert.deepEqual(capture(["who", FIXTURE]), {
+      code: 0,
+      err: "",
+      out: `User                           Account  Account id    Permission set  Via
+ana                            prod     100000000001  ReadOnly        Platform
+                               staging  100000000002  ReadOnly        Platform
+ben                            prod     100000000001  Admin           Oncall
+                                                      ReadOnly        Oncall, Platform, direct
+                               staging  100000000002  ReadOnly        Platform
+(members of Okta-Engineering)  staging  100000000002  ReadOnly        Okta-Engineering (external)
+
+Members of external groups (Okta-Engineering) are managed outside access.yaml: each "(members of ...)" row stands for all of them.
+No access: cy.`,
+    });
+  });
+
+  it("groups by account and by permission set", () => {
+    assert.equal(
+      capture(["who", FIXTURE, "--by", "account"]).out.split("\n\n")[0],
+      `Account  Account id    Permission set  User                           Via
+prod     100000000001  Admin           ben                            Oncall
+                       ReadOnly        ana                            Platform
+                                       ben                            Oncall, Platform, direct
+staging  100000000002  ReadOnly        ana                            Platform
+                                       ben                            Platform
+                                       (members of Okta-Engineering)  Okta-Engineering (external)`,
+    );
+    assert.equal(
+      capture(["who", FIXTURE, "--by", "permission-set"]).out.split("\n\n")[0],
+      `Permission set  Account  Account id    User                           Via
+Admin           prod     100000000001  ben                            Oncall
+ReadOnly        prod     100000000001  ana                            Platform
+                                       ben                            Oncall, Platform, direct
+                staging  100000000002  ana                            Platform
+                                       ben                            Platform
+                                       (members of Okta-Engineering)  Okta-Engineering (external)`,
+    );
+  });
+
+  it("filters: kinds combine, repeats add up; an account by name or id; a user filter says which external groups it cannot see", () => {
+    assert.equal(
+      capture(["who", FIXTURE, "--user", "ben", "--account", "100000000001"]).out,
+      `User  Account  Account id    Permission set  Via
+ben   prod     100000000001  Admin           Oncall
+                             ReadOnly        Oncall, Platform, direct`,
+    );
+    assert.equal(
+      capture(["who", FIXTURE, "--group", "Oncall", "--group", "Okta-Engineering", "--format", "csv"]).out,
+      [
+        "user,account,account_id,permission_set,via",
+        "ben,prod,100000000001,Admin,Oncall",
+        'ben,prod,100000000001,ReadOnly,"Oncall, Platform, direct"',
+        "(members of Okta-Engineering),staging,100000000002,ReadOnly,Okta-Engineering (external)",
+      ].join("\r\n"),
+    );
+    assert.equal(capture(["who", FIXTURE, "--permission-set", "Admin", "--account", "staging"]).out, "No access matches.");
+    assert.equal(
+      capture(["who", FIXTURE, "--user", "cy"]).out,
+      "No access matches.\n\nNot shown: external groups Okta-Engineering also hold access here; their members are managed outside access.yaml.\nNo access: cy.",
+    );
+  });
+
+  it("markdown for a pull request or a wiki page, JSON for programs", () => {
+    assert.equal(
+      capture(["who", FIXTURE, "--user", "ana", "--format", "markdown"]).out,
+      `| User | Account | Account id | Permission set | Via |
+|---|---|---|---|---|
+| ana | prod | 100000000001 | ReadOnly | Platform |
+|  | staging | 100000000002 | ReadOnly | Platform |
+
+Not shown: external groups Okta-Engineering also hold access here; their members are managed outside access.yaml.`,
+    );
+    const json = JSON.parse(capture(["who", FIXTURE, "--format", "json"]).out);
+    assert.deepEqual(json.grants[3], { user: "ben", accountId: "100000000001", accountName: "prod", permissionSet: "ReadOnly", groups: ["Oncall", "Platform"], direct: true });
+    assert.equal(json.grants.length, 5);
+    assert.deepEqual(json.externalGroups, [{ group: "Okta-Engineering", displayName: "Engineering", accountId: "100000000002", accountName: "staging", permissionSet: "ReadOnly" }]);
+    assert.deepEqual(json.usersWithoutAccess, ["cy"]);
+  });
+
+  it("colours only when asked (a terminal): the header in bold", () => {
+    const plain = capture(["who", FIXTURE, "--user", "ana"]).out;
+    const coloured = capture(["who", FIXTURE, "--user", "ana"], { color: true }).out;
+    assert.equal(coloured.split("\n")[0], "\u001b[1mUser  Account  Account id    Permission set  Via\u001b[22m");
+    assert.equal(coloured.replace(/\u001b\[\d+m/g, ""), plain);
+  });
+
+  it("a filter naming nothing in the file is a command-line mistake, with a suggestion", () => {
+    assert.deepEqual(capture(["who", FIXTURE, "--user", "bne"]), { code: 64, out: "", err: 'sso-access: no user "bne" in test/fixtures/valid/effective-access.yaml; did you mean "ben"?' });
+    assert.deepEqual(capture(["who", FIXTURE, "--account", "prdo"]), { code: 64, out: "", err: 'sso-access: no account "prdo" in test/fixtures/valid/effective-access.yaml; did you mean "prod"?' });
+    assert.deepEqual(capture(["who", FIXTURE, "--permission-set", "Viewer"]), { code: 64, out: "", err: 'sso-access: no permission set "Viewer" in test/fixtures/valid/effective-access.yaml' });
+  });
+
+  it("a broken file is reported as check reports it, exit 1", () => {
+    const { code, out, err } = capture(["who", "test/fixtures/invalid/custom-tag.yaml"]);
+    assert.equal(code, 1);
+    assert.equal(out, "");
+    assert.equal(err, "test/fixtures/invalid/custom-tag.yaml:7:9  <root>  unknown scalar tag !!js/function; access.yaml takes no custom tags: remove it\n1 problem; nothing was reported.");
+  });
+});
