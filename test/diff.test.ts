@@ -1,0 +1,212 @@
+import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ROOT, capture } from "./cliRun";
+
+/** A folder with the sample as old.yaml, an edited copy as new.yaml, and the sample's policy files. */
+function workspace(edits: [string, string][], extraFiles: Record<string, string> = {}): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sso-access-diff-"));
+  const sample = fs.readFileSync(path.join(ROOT, "access.yaml"), "utf8");
+  fs.writeFileSync(path.join(dir, "old.yaml"), sample);
+  let edited = sample;
+  for (const [from, to] of edits) {
+    assert.ok(edited.includes(from), `the sample no longer contains ${JSON.stringify(from)}`);
+    edited = edited.replace(from, to);
+  }
+  fs.writeFileSync(path.join(dir, "new.yaml"), edited);
+  fs.cpSync(path.join(ROOT, "policies"), path.join(dir, "policies"), { recursive: true });
+  for (const [name, text] of Object.entries(extraFiles)) fs.writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+/** `line:column` of the first occurrence of `needle` in a file. */
+function at(file: string, needle: string): string {
+  const lines = fs.readFileSync(file, "utf8").split("\n");
+  const line = lines.findIndex((l) => `${l}\n`.includes(needle));
+  return `${line + 1}:${`${lines[line]}\n`.indexOf(needle) + 1}`;
+}
+
+const DEVELOPERS_ON_WORKLOADS: [string, string] = [
+  "  - group: Developers\n",
+  "  - group: Developers\n    permissionSets: [Developer]\n    ous: [Workloads]\n  - group: Developers\n",
+];
+
+/** The review scenario: memberships, a user in and out, an account moved, a permission set tightened in one way and widened in another. */
+const REVIEW_EDITS: [string, string][] = [
+  ["    sessionDuration: PT8H\n    managedPolicies:\n      - PowerUserAccess\n    inlinePolicyFile: policies/developer-guardrails.json", "    sessionDuration: PT4H\n    managedPolicies:\n      - PowerUserAccess\n      - IAMFullAccess\n    inlinePolicyFile: policies/developer-guardrails-v2.json"],
+  ["    members:\n      - sam.rivera", "    members:\n      - jane.doe"],
+  ["    email: alex.kim@professional-af.example", "    email: alex.kim@example.org"],
+  ["    ou: Workloads/Dev", "    ou: Sandbox"],
+  [
+    "  sam.rivera:\n    displayName: Sam Rivera\n    givenName: Sam\n    familyName: Rivera\n    email: sam.rivera@professional-af.example\n",
+    "  lee.chen:\n    displayName: Lee Chen\n    givenName: Lee\n    familyName: Chen\n    email: lee.chen@professional-af.example\n    groups: [ProfessionalAfAdmins]\n",
+  ],
+];
+const guardrailsV2 = () => fs.readFileSync(path.join(ROOT, "policies/developer-guardrails.json"), "utf8").replace('"iam:CreateAccessKey"]', '"iam:CreateAccessKey", "iam:CreateLoginProfile"]');
+
+describe("sso-access diff", () => {
+  it("a group added to an OU: names every person who gains access and every account, by principal and by account", () => {
+    const dir = workspace([DEVELOPERS_ON_WORKLOADS]);
+    assert.deepEqual(capture(["diff", "old.yaml", "new.yaml"], { cwd: dir }), {
+      code: 0,
+      err: "",
+      out: `Access changes: old.yaml -> new.yaml
+2 people gain access in 1 account.
+
+People
+  alex.kim
+    + Developer in taylor (222222222222) via Developers
+  priya.patel
+    + Developer in taylor (222222222222) via Developers
+
+Assignments granted (1), by principal
+  group Developers: reaches alex.kim, priya.patel
+    + Developer in taylor (222222222222)
+
+Assignments granted, by account
+  taylor (222222222222)
+    + group Developers: Developer`,
+    });
+  });
+
+  it("a review of many kinds of change, as text and as a pull request comment (reviewed golden files)", () => {
+    const dir = workspace(REVIEW_EDITS, { "policies/developer-guardrails-v2.json": guardrailsV2() });
+    const golden = (name: string) => fs.readFileSync(path.join(ROOT, "test/fixtures/diff", name), "utf8").replace(/\n$/, "");
+    assert.deepEqual(capture(["diff", "old.yaml", "new.yaml"], { cwd: dir }), { code: 0, err: "", out: golden("review.expected.txt") });
+    assert.deepEqual(capture(["diff", "old.yaml", "new.yaml", "--format", "markdown"], { cwd: dir }), { code: 0, err: "", out: golden("review.expected.md") });
+  });
+
+  it("JSON carries the same facts for programs", () => {
+    const dir = workspace(REVIEW_EDITS, { "policies/developer-guardrails-v2.json": guardrailsV2() });
+    const json = JSON.parse(capture(["diff", "old.yaml", "new.yaml", "--format", "json"], { cwd: dir }).out);
+    assert.equal(json.before, "old.yaml");
+    assert.equal(json.changed, true);
+    assert.deepEqual(json.privilegedGains, [
+      { policy: "AdministratorAccess", people: ["lee.chen"], accounts: [{ name: "management", id: "111111111111" }, { name: "taylor", id: "222222222222" }] },
+      { policy: "IAMFullAccess", people: ["alex.kim", "priya.patel"], accounts: [{ name: "sandbox", id: "333333333333" }] },
+    ]);
+    assert.deepEqual(json.revoked, [{ principalType: "GROUP", principalName: "Auditors", permissionSet: "ReadOnly", accountId: "333333333333", accountName: "sandbox", users: ["sam.rivera"] }]);
+    assert.deepEqual(json.memberships, [
+      { group: "Auditors", added: ["jane.doe"], removed: ["sam.rivera"] },
+      { group: "ProfessionalAfAdmins", added: ["lee.chen"], removed: [] },
+    ]);
+    assert.deepEqual(json.users, { added: ["lee.chen"], removed: ["sam.rivera"], changed: [{ name: "alex.kim", changes: [{ field: "email", from: "alex.kim@professional-af.example", to: "alex.kim@example.org" }] }] });
+    assert.deepEqual(json.permissionSets[0].changes.slice(0, 2), [
+      { field: "sessionDuration", from: "PT8H", to: "PT4H" },
+      { field: "managedPolicies", added: ["IAMFullAccess"], removed: [] },
+    ]);
+  });
+
+  it("--exit-code: 2 when access changes, 0 when nothing does", () => {
+    const dir = workspace([DEVELOPERS_ON_WORKLOADS]);
+    assert.equal(capture(["diff", "old.yaml", "new.yaml", "--exit-code"], { cwd: dir }).code, 2);
+    assert.deepEqual(capture(["diff", "old.yaml", "old.yaml", "--exit-code"], { cwd: dir }), { code: 0, err: "", out: "Access changes: old.yaml -> old.yaml\nNo access changes." });
+  });
+
+  it("a description edit is a change, but nobody's access", () => {
+    const dir = workspace([["    description: Application developers.", "    description: Application developers of every team."]]);
+    assert.deepEqual(capture(["diff", "old.yaml", "new.yaml", "--exit-code"], { cwd: dir }), {
+      code: 2,
+      err: "",
+      out: `Access changes: old.yaml -> new.yaml
+No one gains or loses access; other changes below.
+
+Users, groups and accounts
+  ~ group Developers: description Application developers. -> Application developers of every team.`,
+    });
+  });
+
+  it("reports the problems of either file, located, and compares nothing", () => {
+    const dir = workspace([["    permissionSets: [Developer, ReadOnly]", "    permissionSets: [Developer, ReadOnyl]"]]);
+    assert.deepEqual(capture(["diff", "old.yaml", "new.yaml"], { cwd: dir }), {
+      code: 1,
+      out: "",
+      err: `new.yaml:${at(path.join(dir, "new.yaml"), "ReadOnyl")}  assignments[2].permissionSets[1]  unknown permission set "ReadOnyl"; did you mean "ReadOnly"?\n1 problem; nothing was compared.`,
+    });
+  });
+
+  describe("--base: the old side from git", () => {
+    const git = (dir: string, ...args: string[]) => execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "init.defaultBranch=main", ...args], { cwd: dir, stdio: "pipe" });
+    function repository(): string {
+      const dir = workspace([]);
+      fs.renameSync(path.join(dir, "old.yaml"), path.join(dir, "access.yaml"));
+      fs.rmSync(path.join(dir, "new.yaml"));
+      git(dir, "init", "-q");
+      git(dir, "add", ".");
+      git(dir, "commit", "-q", "-m", "sample");
+      return dir;
+    }
+
+    it("reads access.yaml and its policy files as they were at the revision", () => {
+      const dir = repository();
+      const file = path.join(dir, "access.yaml");
+      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("    sessionDuration: PT8H\n    managedPolicies:\n      - PowerUserAccess", "    sessionDuration: PT4H\n    managedPolicies:\n      - PowerUserAccess"));
+      fs.writeFileSync(path.join(dir, "policies/developer-guardrails.json"), guardrailsV2());
+      const { code, out, err } = capture(["diff", "--base", "HEAD"], { cwd: dir });
+      assert.equal(err, "");
+      assert.equal(code, 0);
+      assert.equal(
+        out,
+        `Access changes: HEAD:access.yaml -> access.yaml
+permission set Developer changes for 2 people in 1 account.
+
+Permission sets
+  ~ Developer: session duration PT8H -> PT4H; inline policy changed
+      reaches sandbox (333333333333); people: alex.kim, priya.patel
+      @@ -13,5 +13,6 @@
+             "Action": [
+               "iam:CreateUser",
+      -        "iam:CreateAccessKey"
+      +        "iam:CreateAccessKey",
+      +        "iam:CreateLoginProfile"
+             ],
+             "Resource": "*"`,
+      );
+    });
+
+    it("finds the file from a subfolder, and a file missing at the revision counts as empty", () => {
+      const dir = repository();
+      fs.mkdirSync(path.join(dir, "org"));
+      fs.cpSync(path.join(dir, "access.yaml"), path.join(dir, "org/access.yaml"));
+      fs.cpSync(path.join(dir, "policies"), path.join(dir, "org/policies"), { recursive: true });
+      const { code, out } = capture(["diff", "--base", "HEAD", "org/access.yaml", "--format", "json"], { cwd: dir });
+      assert.equal(code, 0);
+      const json = JSON.parse(out);
+      assert.equal(json.before, "HEAD:org/access.yaml (missing)");
+      assert.equal(json.risk, "1 person gains AdministratorAccess in 2 accounts; 4 people gain access in 3 accounts.");
+      assert.equal(json.granted.length, 6);
+      assert.deepEqual(json.users.added, ["alex.kim", "jane.doe", "priya.patel", "sam.rivera"]);
+    });
+
+    it("locates problems of the old file at the revision", () => {
+      const dir = repository();
+      const file = path.join(dir, "access.yaml");
+      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("      - jane.doe\n", "      - jane.do\n"));
+      git(dir, "commit", "-q", "-am", "typo");
+      const position = at(file, "jane.do\n");
+      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("      - jane.do\n", "      - jane.doe\n"));
+      assert.deepEqual(capture(["diff", "--base", "HEAD"], { cwd: dir }), {
+        code: 1,
+        out: "",
+        err: `HEAD:access.yaml:${position}  groups.ProfessionalAfAdmins.members[0]  unknown user "jane.do"; did you mean "jane.doe"?\n1 problem; nothing was compared.`,
+      });
+    });
+
+    it("an unknown revision or a folder outside git is a command-line mistake", () => {
+      const dir = repository();
+      assert.deepEqual(capture(["diff", "--base", "origin/main"], { cwd: dir }), {
+        code: 64,
+        out: "",
+        err: 'sso-access: unknown git revision "origin/main"; fetch it first (git fetch origin main), and in CI check out with full history (fetch-depth: 0)',
+      });
+      const outside = workspace([]);
+      assert.deepEqual(capture(["diff", "--base", "HEAD", "old.yaml"], { cwd: outside }), {
+        code: 64,
+        out: "",
+        err: "sso-access: this folder is not in a git repository; compare two files instead: sso-access diff OLD NEW",
+      });
+    });
+  });
+});
