@@ -16,16 +16,11 @@ import type { Plan } from "../matrix/plan";
 export const DEFAULT_PROFILE_TEMPLATE = "{account}-{permissionSet}";
 const PLACEHOLDERS = ["account", "accountId", "permissionSet", "session"] as const;
 
-/** A template, a name or a file conflict the user must resolve; nothing was written. */
-export class ConfigError extends Error {
-  /** The message starts with file:line:column. */
-  constructor(
-    message: string,
-    readonly located = false,
-  ) {
-    super(message);
-  }
-}
+/** The config file conflicts with what would be generated; the message starts with file:line:column. Nothing was written. */
+export class ConfigError extends Error {}
+
+/** The profile template or session name cannot give distinct names: a command-line mistake. */
+export class TemplateError extends Error {}
 
 export interface Profile {
   readonly name: string;
@@ -57,7 +52,7 @@ export function defaultSessionName(startUrl: string): string {
 export function profilesFor(grants: readonly Grant[], template: string, session: string): Profile[] {
   for (const [, name] of template.matchAll(/\{([^}]*)\}/g)) {
     if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
-      throw new ConfigError(`unknown placeholder {${name}} in the profile template "${template}"; use ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`);
+      throw new TemplateError(`unknown placeholder {${name}} in the profile template "${template}"; use ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`);
     }
   }
   const seen = new Map<string, Profile>();
@@ -66,10 +61,10 @@ export function profilesFor(grants: readonly Grant[], template: string, session:
     const values: Record<string, string> = { account: g.accountName, accountId: g.accountId, permissionSet: g.permissionSet, session };
     const name = sanitize(template.replace(/\{([^}]*)\}/g, (_, key: string) => values[key]));
     const profile = { name, accountId: g.accountId, accountName: g.accountName, permissionSet: g.permissionSet };
-    if (!name) throw new ConfigError(`the profile template "${template}" gives an empty name for ${g.permissionSet} in ${g.accountName}`);
+    if (!name) throw new TemplateError(`the profile template "${template}" gives an empty name for ${g.permissionSet} in ${g.accountName}`);
     const clash = seen.get(name);
     if (clash) {
-      throw new ConfigError(
+      throw new TemplateError(
         `profile name "${name}" would stand for both ${clash.permissionSet} in ${clash.accountName} and ${g.permissionSet} in ${g.accountName}; use a template that tells them apart, e.g. "{account}-{permissionSet}" or "{accountId}-{permissionSet}"`,
       );
     }
@@ -81,7 +76,7 @@ export function profilesFor(grants: readonly Grant[], template: string, session:
 
 export function configBlock(plan: Plan, grants: readonly Grant[], options: { session?: string; region?: string; template?: string }): ConfigBlock {
   const session = options.session !== undefined ? sanitize(options.session) : defaultSessionName(plan.settings.startUrl);
-  if (!session) throw new ConfigError(`session name "${options.session}" has no letters or digits`);
+  if (!session) throw new TemplateError(`session name "${options.session}" has no letters or digits`);
   return {
     session,
     startUrl: plan.settings.startUrl,
@@ -148,13 +143,13 @@ export function mergeConfig(existing: string, block: ConfigBlock, file: string):
   const rendered = renderBlock(block, eol);
   const lines = splitLines(existing);
   const starts = lines.flatMap((l, i) => (BEGIN_LINE.exec(l.text)?.[1] === block.session ? [i] : []));
-  if (starts.length > 1) throw new ConfigError(`${file}:${starts[1] + 1}:1  a second generated block for session ${block.session}; delete one of them and run again`, true);
+  if (starts.length > 1) throw new ConfigError(`${file}:${starts[1] + 1}:1  a second generated block for session ${block.session}; delete one of them and run again`);
   let merged: string;
   let inside = (_i: number) => false;
   if (starts.length === 1) {
     const first = starts[0];
     const last = lines.findIndex((l, i) => i > first && END_LINE.exec(l.text)?.[1] === block.session);
-    if (last < 0) throw new ConfigError(`${file}:${first + 1}:1  the generated block for session ${block.session} has no END line; restore it or delete the block, then run again`, true);
+    if (last < 0) throw new ConfigError(`${file}:${first + 1}:1  the generated block for session ${block.session} has no END line; restore it or delete the block, then run again`);
     const ending = lines[last].next > lines[last].start + lines[last].text.length ? eol : "";
     merged = `${existing.slice(0, lines[first].start)}${rendered}${ending}${existing.slice(lines[last].next)}`;
     inside = (i) => i >= first && i <= last;
@@ -166,7 +161,7 @@ export function mergeConfig(existing: string, block: ConfigBlock, file: string):
   for (const [i, l] of lines.entries()) {
     const name = inside(i) ? undefined : sectionName(l.text);
     if (name && generated.has(name)) {
-      throw new ConfigError(`${file}:${i + 1}:1  [${name}] is already defined outside the generated block; rename or delete it, or choose other names with --profile-template`, true);
+      throw new ConfigError(`${file}:${i + 1}:1  [${name}] is already defined outside the generated block; rename or delete it, or choose other names with --profile-template`);
     }
   }
   return merged;
@@ -194,7 +189,7 @@ export function writeConfig(file: string, block: ConfigBlock): WriteResult {
   let mode = 0o600;
   if (fs.existsSync(file)) {
     target = fs.realpathSync(file);
-    if (!fs.statSync(target).isFile()) throw new ConfigError(`${file} is not a file`);
+    if (!fs.statSync(target).isFile()) throw new ConfigError(`${file}:1:1  this is not a file; name the AWS config file`);
     existing = fs.readFileSync(target, "utf8");
     mode = fs.statSync(target).mode & 0o777;
   }

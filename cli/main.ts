@@ -8,7 +8,7 @@ import { loadMatrixFile, loadMatrixText, type LoadResult, type ValidMatrix } fro
 import { formatProblem } from "../matrix/problems";
 import { matrixJsonSchema } from "../matrix/schema";
 import { didYouMean } from "../matrix/suggest";
-import { ConfigError, DEFAULT_PROFILE_TEMPLATE, configBlock, defaultConfigPath, renderBlock, userFileName, writeConfig } from "./awsConfig";
+import { ConfigError, DEFAULT_PROFILE_TEMPLATE, TemplateError, configBlock, defaultConfigPath, renderBlock, userFileName, writeConfig } from "./awsConfig";
 import { DIFF_FORMATS, renderDiffJson, renderDiffMarkdown, renderDiffText, type DiffFormat } from "./diffOutput";
 import { GitError, readAtRevision } from "./git";
 import { painter, stdio, type Io } from "./output";
@@ -217,7 +217,7 @@ byte for byte. A backup (<file>.sso-access.bak) is written first and the file is
     return code;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    if (error instanceof UsageError || error instanceof UnknownFilterError) {
+    if (error instanceof UsageError || error instanceof UnknownFilterError || error instanceof TemplateError) {
       io.err(`sso-access: ${error.message}`);
       return EXIT.usage;
     }
@@ -226,7 +226,7 @@ byte for byte. A backup (<file>.sso-access.bak) is written first and the file is
       return EXIT.usage;
     }
     if (error instanceof ConfigError) {
-      io.err(`${error.located ? "" : "sso-access: "}${error.message}; nothing was written.`);
+      io.err(`${error.message}; nothing was written.`);
       return EXIT.problems;
     }
     throw error;
