@@ -5,7 +5,6 @@ import * as path from "node:path";
 import { ROOT, capture } from "./cliRun";
 import { expand } from "../matrix/expand";
 import { loadMatrixOrThrow } from "../matrix/load";
-import { matrixJsonSchema } from "../matrix/schema";
 
 describe("sso-access plan and check", () => {
   it("plan prints counts by type and one line per assignment", () => {
@@ -122,24 +121,5 @@ Region eu-west-1 (partition aws). The Identity Center instance is looked up ther
       result.stderr,
       "test/fixtures/invalid/custom-tag.yaml:7:9  <root>  unknown scalar tag !!js/function; access.yaml takes no custom tags: remove it\n1 problem.\n",
     );
-  });
-});
-
-describe("the JSON Schema for editors", () => {
-  it("access.schema.json is the schema generated from the zod schema (run npm run schema when this fails)", () => {
-    const committed = JSON.parse(fs.readFileSync(path.join(ROOT, "access.schema.json"), "utf8"));
-    assert.deepEqual(committed, matrixJsonSchema());
-  });
-
-  it("access.yaml points editors at it", () => {
-    const first = fs.readFileSync(path.join(ROOT, "access.yaml"), "utf8").split("\n")[0];
-    assert.equal(first, "# yaml-language-server: $schema=./access.schema.json");
-  });
-
-  it("requires the top-level sections and refuses unknown keys", () => {
-    const schema = matrixJsonSchema() as { required: string[]; additionalProperties: boolean; properties: Record<string, unknown> };
-    assert.deepEqual(schema.required, ["version", "identityCenter", "accounts"]);
-    assert.equal(schema.additionalProperties, false);
-    assert.deepEqual(Object.keys(schema.properties), ["version", "identityCenter", "accounts", "permissionSets", "groups", "users", "assignments"]);
   });
 });
