@@ -1,0 +1,84 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
+import { ROOT, capture } from "./cliRun";
+
+/** The GitHub Actions workflow is not run here: it is parsed, and what it relies on is checked against the project. */
+
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+interface Job {
+  if: string;
+  permissions: Record<string, string>;
+  steps: Step[];
+}
+interface Workflow {
+  on: Record<string, { branches: string[] }>;
+  jobs: Record<string, Job>;
+}
+
+const TEXT = fs.readFileSync(path.join(ROOT, ".github/workflows/access.yml"), "utf8");
+const WORKFLOW = yaml.load(TEXT) as Workflow;
+const action = (job: Job, name: string) => job.steps.filter((s) => s.uses?.startsWith(`${name}@`));
+
+describe(".github/workflows/access.yml", () => {
+  it("runs on pull requests to main (review) and on pushes to main (deploy)", () => {
+    assert.deepEqual(WORKFLOW.on, { pull_request: { branches: ["main"] }, push: { branches: ["main"] } });
+    assert.deepEqual(Object.keys(WORKFLOW.jobs), ["review", "deploy"]);
+    assert.equal(WORKFLOW.jobs.review.if, "github.event_name == 'pull_request'");
+    assert.equal(WORKFLOW.jobs.deploy.if, "github.event_name == 'push' && github.ref == 'refs/heads/main'");
+  });
+
+  it("review: full history for diff --base, check, the diff as a sticky comment, then pulumi preview with a comment", () => {
+    const review = WORKFLOW.jobs.review;
+    assert.deepEqual(action(review, "actions/checkout")[0].with, { "fetch-depth": 0 });
+    assert.deepEqual(
+      review.steps.filter((s) => s.run).map((s) => s.run!.trim()),
+      ["npm ci", "npx sso-access check", 'npx sso-access diff --base "origin/${{ github.base_ref }}" --format markdown > access-diff.md'],
+    );
+    assert.deepEqual(action(review, "marocchino/sticky-pull-request-comment")[0].with, { header: "sso-access-diff", path: "access-diff.md" });
+    const [preview] = action(review, "pulumi/actions");
+    assert.equal(preview.with!.command, "preview");
+    assert.equal(preview.with!["comment-on-pr"], true);
+    assert.deepEqual(preview.env, { PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" });
+    assert.deepEqual(review.permissions, { contents: "read", "pull-requests": "write", "id-token": "write" });
+    const order = review.steps.map((s) => s.uses?.split("@")[0] ?? s.run!.trim());
+    assert.ok(order.indexOf("npx sso-access check") < order.indexOf("pulumi/actions"), "check runs before preview");
+  });
+
+  it("deploy: check, then pulumi up, one at a time", () => {
+    const deploy = WORKFLOW.jobs.deploy as Job & { concurrency: { group: string; "cancel-in-progress": boolean } };
+    assert.deepEqual(deploy.concurrency, { group: "access-deploy", "cancel-in-progress": false });
+    assert.deepEqual(deploy.steps.filter((s) => s.run).map((s) => s.run!.trim()), ["npm ci", "npx sso-access check"]);
+    const [up] = action(deploy, "pulumi/actions");
+    assert.equal(up.with!.command, "up");
+    assert.equal(up.with!["stack-name"], "${{ env.STACK }}");
+    assert.deepEqual(deploy.permissions, { contents: "read", "id-token": "write" });
+  });
+
+  it("every sso-access command line it runs exists, with options the command documents", () => {
+    const lines = Object.values(WORKFLOW.jobs).flatMap((j) => j.steps.flatMap((s) => (s.run ?? "").split("\n")));
+    const commands = lines.filter((l) => l.includes("npx sso-access "));
+    assert.equal(commands.length, 3);
+    for (const line of commands) {
+      const [command, ...args] = line.replace(/.*npx sso-access /, "").replace(/\s*>.*$/, "").split(/\s+/);
+      const help = capture([command, "--help"]);
+      assert.equal(help.code, 0, line);
+      for (const option of args.filter((a) => a.startsWith("--"))) assert.match(help.out, new RegExp(`\\n  ${option}[ ,]`), `${line}: ${option}`);
+      const format = args[args.indexOf("--format") + 1];
+      if (args.includes("--format")) assert.match(help.out, new RegExp(`"${format}"`), line);
+    }
+  });
+
+  it("the README documents every secret and variable it uses", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const names = [...new Set([...TEXT.matchAll(/\b(?:secrets|vars)\.([A-Z_]+)/g)].map((m) => m[1]))].filter((n) => n !== "GITHUB_TOKEN").sort();
+    assert.deepEqual(names, ["AWS_DEPLOY_ROLE_ARN", "AWS_PREVIEW_ROLE_ARN", "AWS_REGION", "PULUMI_ACCESS_TOKEN", "PULUMI_STACK"]);
+    for (const name of names) assert.ok(readme.includes(`\`${name}\``), `README mentions ${name}`);
+  });
+});
