@@ -1,6 +1,6 @@
 import { structuredPatch } from "diff";
 import type { AccessDiff, AssignmentChange, EntityChanges, FieldChange, PermissionSetChange } from "../matrix/diff";
-import { plural } from "../matrix/diff";
+import { groupBy, plural } from "../matrix/diff";
 import type { Value } from "../matrix/plan";
 import { accountLabel, renderMarkdownTable, type Paint } from "./output";
 
@@ -60,15 +60,6 @@ function reaches(users: readonly string[] | null): string {
 
 function principal(a: AssignmentChange): string {
   return `${a.principalType === "GROUP" ? "group" : "user"} ${a.principalName}`;
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): [string, T[]][] {
-  const map = new Map<string, T[]>();
-  for (const item of items) {
-    if (!map.has(key(item))) map.set(key(item), []);
-    map.get(key(item))!.push(item);
-  }
-  return [...map].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
 function setReach(s: PermissionSetChange): string {

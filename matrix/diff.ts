@@ -1,4 +1,4 @@
-import { effectiveAccess, groupMembers, targetKey, viaText, type Access, type Target } from "./access";
+import { effectiveAccess, groupMembers, targetKey, viaText, type Access, type Grant, type Target } from "./access";
 import type { ValidMatrix } from "./load";
 import { TYPE, byText, type AssignmentRow, type ComponentPlan, type Plan, type Value } from "./plan";
 import type { Matrix } from "./schema";
@@ -160,58 +160,66 @@ function riskSummary(d: Omit<AccessDiff, "risk">): string {
   return d.changed ? "No one gains or loses access; other changes below." : "No access changes.";
 }
 
+/** What `after` has and `before` lacks (added), and the reverse (removed), compared by key, each in its list's order. */
+function delta<T>(before: readonly T[], after: readonly T[], key: (item: T) => string): { added: T[]; removed: T[] } {
+  const was = new Set(before.map(key));
+  const is = new Set(after.map(key));
+  return { added: after.filter((x) => !was.has(key(x))), removed: before.filter((x) => !is.has(key(x))) };
+}
+
+/** Items grouped by key, groups in key order, items in their order. */
+export function groupBy<T>(items: readonly T[], key: (item: T) => string): [string, T[]][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k)!.push(item);
+  }
+  return [...groups].sort((a, b) => byText(a[0], b[0]));
+}
+
+const targetOf = (t: Target): Target => ({ accountId: t.accountId, accountName: t.accountName, permissionSet: t.permissionSet });
+
 function personChanges(before: Access | undefined, after: Access): PersonChange[] {
-  const index = (access: Access | undefined) => new Map((access?.grants ?? []).map((g) => [`${g.user}\u0000${targetKey(g)}`, g]));
-  const old = index(before);
-  const now = index(after);
-  const byUser = new Map<string, { gained: PersonAccess[]; lost: PersonAccess[] }>();
-  const add = (user: string, key: "gained" | "lost", access: PersonAccess) => {
-    if (!byUser.has(user)) byUser.set(user, { gained: [], lost: [] });
-    byUser.get(user)![key].push(access);
-  };
-  const entry = (g: (typeof after.grants)[number]): PersonAccess => ({ accountId: g.accountId, accountName: g.accountName, permissionSet: g.permissionSet, via: viaText(g) });
-  for (const [key, g] of now) if (!old.has(key)) add(g.user, "gained", entry(g));
-  for (const [key, g] of old) if (!now.has(key)) add(g.user, "lost", entry(g));
-  return [...byUser].sort((a, b) => byText(a[0], b[0])).map(([user, change]) => ({ user, ...change }));
+  const { added, removed } = delta(before?.grants ?? [], after.grants, (g) => `${g.user}\u0000${targetKey(g)}`);
+  const entry = (g: Grant): PersonAccess => ({ ...targetOf(g), via: viaText(g) });
+  const tagged = [...added.map((g) => ({ g, gained: true })), ...removed.map((g) => ({ g, gained: false }))];
+  return groupBy(tagged, (t) => t.g.user).map(([user, list]) => ({
+    user,
+    gained: list.filter((t) => t.gained).map((t) => entry(t.g)),
+    lost: list.filter((t) => !t.gained).map((t) => entry(t.g)),
+  }));
 }
 
 function externalGroupChanges(before: Access | undefined, after: Access): ExternalGroupChange[] {
-  const index = (access: Access | undefined) => new Map((access?.externalGrants ?? []).map((g) => [`${g.group}\u0000${targetKey(g)}`, g]));
-  const old = index(before);
-  const now = index(after);
-  const byGroup = new Map<string, ExternalGroupChange & { gained: Target[]; lost: Target[] }>();
-  const add = (g: (typeof after.externalGrants)[number], key: "gained" | "lost") => {
-    if (!byGroup.has(g.group)) byGroup.set(g.group, { group: g.group, displayName: g.displayName, gained: [], lost: [] });
-    byGroup.get(g.group)![key].push({ accountId: g.accountId, accountName: g.accountName, permissionSet: g.permissionSet });
-  };
-  for (const [key, g] of now) if (!old.has(key)) add(g, "gained");
-  for (const [key, g] of old) if (!now.has(key)) add(g, "lost");
-  return [...byGroup.values()].sort((a, b) => byText(a.group, b.group));
+  const { added, removed } = delta(before?.externalGrants ?? [], after.externalGrants, (g) => `${g.group}\u0000${targetKey(g)}`);
+  const tagged = [...added.map((g) => ({ g, gained: true })), ...removed.map((g) => ({ g, gained: false }))];
+  return groupBy(tagged, (t) => t.g.group).map(([group, list]) => ({
+    group,
+    displayName: list[0].g.displayName,
+    gained: list.filter((t) => t.gained).map((t) => targetOf(t.g)),
+    lost: list.filter((t) => !t.gained).map((t) => targetOf(t.g)),
+  }));
 }
 
 function assignmentChanges(before: Snapshot | undefined, after: Snapshot): { granted: AssignmentChange[]; revoked: AssignmentChange[] } {
   const key = (r: AssignmentRow) => `${r.principalType}\u0000${r.principalName}\u0000${r.permissionSet}\u0000${r.accountId}`;
-  const old = new Map((before?.plan.assignments ?? []).map((r) => [key(r), r]));
-  const now = new Map(after.plan.assignments.map((r) => [key(r), r]));
-  const reach = (side: Snapshot, row: AssignmentRow): readonly string[] | null => {
-    if (row.principalType === "USER") return [row.principalName];
-    return groupMembers(side.matrix).get(row.principalName) ?? null;
+  const { added, removed } = delta(before?.plan.assignments ?? [], after.plan.assignments, key);
+  const reach = (side: Snapshot | undefined) => {
+    const members = side ? groupMembers(side.matrix) : new Map<string, string[]>();
+    return (row: AssignmentRow): AssignmentChange => ({ ...row, users: row.principalType === "USER" ? [row.principalName] : (members.get(row.principalName) ?? null) });
   };
-  return {
-    granted: [...now].filter(([k]) => !old.has(k)).map(([, r]) => ({ ...r, users: reach(after, r) })),
-    revoked: [...old].filter(([k]) => !now.has(k)).map(([, r]) => ({ ...r, users: reach(before!, r) })),
-  };
+  return { granted: added.map(reach(after)), revoked: removed.map(reach(before)) };
 }
 
 function membershipChanges(before: Matrix | undefined, after: Matrix): MembershipChange[] {
   const old = before ? groupMembers(before) : new Map<string, string[]>();
   const now = groupMembers(after);
-  const groups = [...new Set([...old.keys(), ...now.keys()])].sort(byText);
-  return groups
+  return [...new Set([...old.keys(), ...now.keys()])]
+    .sort(byText)
     .map((group) => {
-      const was = new Set(old.get(group) ?? []);
-      const is = new Set(now.get(group) ?? []);
-      return { group, added: [...is].filter((u) => !was.has(u)), removed: [...was].filter((u) => !is.has(u)) };
+      const { added, removed } = delta(old.get(group) ?? [], now.get(group) ?? [], (u) => u);
+      return { group, added, removed };
     })
     .filter((c) => c.added.length || c.removed.length);
 }
@@ -254,9 +262,10 @@ function fieldChanges(old: Shape, now: Shape): FieldChange[] {
 }
 
 function entityChanges(old: Map<string, Shape>, now: Map<string, Shape>): EntityChanges {
+  const { added, removed } = delta([...old.keys()], [...now.keys()], (k) => k);
   return {
-    added: [...now.keys()].filter((k) => !old.has(k)).sort(byText),
-    removed: [...old.keys()].filter((k) => !now.has(k)).sort(byText),
+    added: added.sort(byText),
+    removed: removed.sort(byText),
     changed: [...now.keys()]
       .filter((k) => old.has(k))
       .sort(byText)
@@ -347,9 +356,8 @@ function permissionSetChanges(before: Snapshot | undefined, after: Snapshot): Pe
     } else {
       const changes = fieldChanges(was, is).map((c): FieldChange => {
         if (!LIST_FIELDS.has(c.field)) return c;
-        const from = new Set((c.from ?? []) as string[]);
-        const to = new Set((c.to ?? []) as string[]);
-        return { field: c.field, added: [...to].filter((p) => !from.has(p)), removed: [...from].filter((p) => !to.has(p)) };
+        const { added, removed } = delta((c.from ?? []) as string[], (c.to ?? []) as string[], (p) => p);
+        return { field: c.field, added, removed };
       });
       if (changes.length) out.push({ name, kind: "changed", changes, ...reach(after, name) });
     }
