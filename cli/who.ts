@@ -29,6 +29,16 @@ export interface WhoReport {
   readonly usersWithoutAccess: readonly string[];
 }
 
+type Row = { readonly accountName: string; readonly permissionSet: string } & ({ readonly user: string } | { readonly group: string });
+const who = (r: Row) => ("user" in r ? r.user : r.group);
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** The order of JSON rows in each view (the text formats sort the cells they show). */
+const VIEW_ORDER: Record<WhoView, (a: Row, b: Row) => number> = {
+  user: (a, b) => cmp(who(a), who(b)) || cmp(a.accountName, b.accountName) || cmp(a.permissionSet, b.permissionSet),
+  account: (a, b) => cmp(a.accountName, b.accountName) || cmp(a.permissionSet, b.permissionSet) || cmp(who(a), who(b)),
+  "permission-set": (a, b) => cmp(a.permissionSet, b.permissionSet) || cmp(a.accountName, b.accountName) || cmp(who(a), who(b)),
+};
+
 /** A filter value that names nothing in the file: a mistake on the command line. */
 export class UnknownFilterError extends Error {}
 
@@ -45,8 +55,8 @@ export function whoReport(valid: ValidMatrix, plan: Plan, filters: WhoFilters, v
   const narrowed = filters.groups.length + accountIds.size + filters.permissionSets.length > 0;
   return {
     view,
-    grants,
-    externalGrants: byUser ? [] : external,
+    grants: [...grants].sort(VIEW_ORDER[view]),
+    externalGrants: byUser ? [] : [...external].sort(VIEW_ORDER[view]),
     externalGroupsNotShown: byUser ? [...new Set(external.map((g) => g.group))] : [],
     usersWithoutAccess: narrowed ? [] : access.usersWithoutAccess.filter((u) => !byUser || filters.users.includes(u)),
   };

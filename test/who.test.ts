@@ -98,6 +98,11 @@ Not shown: external groups Okta-Engineering also hold access here; their members
     assert.equal(json.grants.length, 5);
     assert.deepEqual(json.externalGroups, [{ group: "Okta-Engineering", displayName: "Engineering", accountId: "100000000002", accountName: "staging", permissionSet: "ReadOnly" }]);
     assert.deepEqual(json.usersWithoutAccess, ["cy"]);
+    const byAccount = JSON.parse(capture(["who", FIXTURE, "--format", "json", "--by", "account"]).out);
+    assert.deepEqual(
+      byAccount.grants.map((g: { accountName: string; permissionSet: string; user: string }) => `${g.accountName} ${g.permissionSet} ${g.user}`),
+      ["prod Admin ben", "prod ReadOnly ana", "prod ReadOnly ben", "staging ReadOnly ana", "staging ReadOnly ben"],
+    );
   });
 
   it("colours only when asked (a terminal): the header in bold", () => {
