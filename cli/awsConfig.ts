@@ -3,6 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Grant } from "../matrix/access";
 import type { Plan } from "../matrix/plan";
+import { REGION } from "../matrix/schema";
+import { decodeText } from "../matrix/source";
 
 /**
  * `aws-config`: AWS CLI profiles for the access a user holds in access.yaml, in the format `aws configure sso`
@@ -19,8 +21,8 @@ const PLACEHOLDERS = ["account", "accountId", "permissionSet", "session"] as con
 /** The config file conflicts with what would be generated; the message starts with file:line:column. Nothing was written. */
 export class ConfigError extends Error {}
 
-/** The profile template or session name cannot give distinct names: a command-line mistake. */
-export class TemplateError extends Error {}
+/** An option value that cannot work (a profile template, session name or region): a command-line mistake. */
+export class OptionError extends Error {}
 
 export interface Profile {
   readonly name: string;
@@ -50,9 +52,10 @@ export function defaultSessionName(startUrl: string): string {
 
 /** One profile per account and permission set the user reaches, named from the template. Names must come out distinct. */
 export function profilesFor(grants: readonly Grant[], template: string, session: string): Profile[] {
+  if (/[{}]/.test(template.replace(/\{[^{}]*\}/g, ""))) throw new OptionError(`the profile template "${template}" has a brace without its pair; write placeholders as {account}`);
   for (const [, name] of template.matchAll(/\{([^}]*)\}/g)) {
     if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
-      throw new TemplateError(`unknown placeholder {${name}} in the profile template "${template}"; use ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`);
+      throw new OptionError(`unknown placeholder {${name}} in the profile template "${template}"; use ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`);
     }
   }
   const seen = new Map<string, Profile>();
@@ -61,10 +64,10 @@ export function profilesFor(grants: readonly Grant[], template: string, session:
     const values: Record<string, string> = { account: g.accountName, accountId: g.accountId, permissionSet: g.permissionSet, session };
     const name = sanitize(template.replace(/\{([^}]*)\}/g, (_, key: string) => values[key]));
     const profile = { name, accountId: g.accountId, accountName: g.accountName, permissionSet: g.permissionSet };
-    if (!name) throw new TemplateError(`the profile template "${template}" gives an empty name for ${g.permissionSet} in ${g.accountName}`);
+    if (!name) throw new OptionError(`the profile template "${template}" gives an empty name for ${g.permissionSet} in ${g.accountName}`);
     const clash = seen.get(name);
     if (clash) {
-      throw new TemplateError(
+      throw new OptionError(
         `profile name "${name}" would stand for both ${clash.permissionSet} in ${clash.accountName} and ${g.permissionSet} in ${g.accountName}; use a template that tells them apart, e.g. "{account}-{permissionSet}" or "{accountId}-{permissionSet}"`,
       );
     }
@@ -76,7 +79,8 @@ export function profilesFor(grants: readonly Grant[], template: string, session:
 
 export function configBlock(plan: Plan, grants: readonly Grant[], options: { session?: string; region?: string; template?: string }): ConfigBlock {
   const session = options.session !== undefined ? sanitize(options.session) : defaultSessionName(plan.settings.startUrl);
-  if (!session) throw new TemplateError(`session name "${options.session}" has no letters or digits`);
+  if (!session) throw new OptionError(`session name "${options.session}" has no letters or digits`);
+  if (options.region !== undefined && !REGION.test(options.region)) throw new OptionError(`--region "${options.region}" is not an AWS region such as us-east-1`);
   return {
     session,
     startUrl: plan.settings.startUrl,
@@ -142,27 +146,42 @@ export function mergeConfig(existing: string, block: ConfigBlock, file: string):
   const eol = existing.includes("\r\n") ? "\r\n" : "\n";
   const rendered = renderBlock(block, eol);
   const lines = splitLines(existing);
-  const starts = lines.flatMap((l, i) => (BEGIN_LINE.exec(l.text)?.[1] === block.session ? [i] : []));
-  if (starts.length > 1) throw new ConfigError(`${file}:${starts[1] + 1}:1  a second generated block for session ${block.session}; delete one of them and run again`);
+  // A byte order mark belongs to the file, not to its first line.
+  const bare = (i: number) => (i === 0 ? lines[i].text.replace(/^\uFEFF/, "") : lines[i].text);
+  const blocks = lines.flatMap((_, i) => {
+    const session = BEGIN_LINE.exec(bare(i))?.[1];
+    if (session === undefined) return [];
+    const last = lines.findIndex((_l, j) => j > i && END_LINE.exec(bare(j))?.[1] === session);
+    return [{ session, first: i, last }];
+  });
+  const own = blocks.filter((b) => b.session === block.session);
+  if (own.length > 1) throw new ConfigError(`${file}:${own[1].first + 1}:1  a second generated block for session ${block.session}; delete one of them and run again`);
+  if (own.length === 1 && own[0].last < 0) {
+    throw new ConfigError(`${file}:${own[0].first + 1}:1  the generated block for session ${block.session} has no END line; restore it or delete the block, then run again`);
+  }
   let merged: string;
-  let inside = (_i: number) => false;
-  if (starts.length === 1) {
-    const first = starts[0];
-    const last = lines.findIndex((l, i) => i > first && END_LINE.exec(l.text)?.[1] === block.session);
-    if (last < 0) throw new ConfigError(`${file}:${first + 1}:1  the generated block for session ${block.session} has no END line; restore it or delete the block, then run again`);
+  if (own.length === 1) {
+    const { first, last } = own[0];
     const ending = lines[last].next > lines[last].start + lines[last].text.length ? eol : "";
-    merged = `${existing.slice(0, lines[first].start)}${rendered}${ending}${existing.slice(lines[last].next)}`;
-    inside = (i) => i >= first && i <= last;
+    // Keep a byte order mark that sits before the block on the first line.
+    const start = lines[first].start + lines[first].text.length - bare(first).length;
+    merged = `${existing.slice(0, start)}${rendered}${ending}${existing.slice(lines[last].next)}`;
   } else {
     const separator = existing === "" ? "" : `${/\r?\n$/.test(existing) ? "" : eol}${eol}`;
     merged = `${existing}${separator}${rendered}${eol}`;
   }
   const generated = new Set([`sso-session ${block.session}`, ...block.profiles.map((p) => (p.name === "default" ? "profile default" : `profile ${p.name}`))]);
-  for (const [i, l] of lines.entries()) {
-    const name = inside(i) ? undefined : sectionName(l.text);
-    if (name && generated.has(name)) {
-      throw new ConfigError(`${file}:${i + 1}:1  [${name}] is already defined outside the generated block; rename or delete it, or choose other names with --profile-template`);
+  for (const i of lines.keys()) {
+    const name = sectionName(bare(i));
+    if (!name || !generated.has(name)) continue;
+    const within = blocks.find((b) => i > b.first && (b.last < 0 || i < b.last));
+    if (within?.session === block.session) continue;
+    if (within) {
+      throw new ConfigError(
+        `${file}:${i + 1}:1  [${name}] is generated for session ${within.session} (lines ${within.first + 1}-${within.last + 1}); write with --session ${within.session} to replace that block, or delete it`,
+      );
     }
+    throw new ConfigError(`${file}:${i + 1}:1  [${name}] is already defined outside the generated block; rename or delete it, or choose other names with --profile-template`);
   }
   return merged;
 }
@@ -184,13 +203,18 @@ export interface WriteResult {
  * flushed, renamed over the file). A symbolic link (a dotfiles setup) is followed, so the link stays a link.
  */
 export function writeConfig(file: string, block: ConfigBlock): WriteResult {
-  let target = file;
+  const target = followLinks(file);
   let existing = "";
   let mode = 0o600;
-  if (fs.existsSync(file)) {
-    target = fs.realpathSync(file);
+  if (fs.existsSync(target)) {
     if (!fs.statSync(target).isFile()) throw new ConfigError(`${file}:1:1  this is not a file; name the AWS config file`);
-    existing = fs.readFileSync(target, "utf8");
+    const bytes = fs.readFileSync(target);
+    const decoded = decodeText(bytes, file);
+    if (!decoded.ok) {
+      const p = decoded.problems[0];
+      throw new ConfigError(`${p.file}:${p.line}:${p.column}  the file is not UTF-8 text, as the AWS CLI expects; save it as UTF-8`);
+    }
+    existing = (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? "\uFEFF" : "") + decoded.text;
     mode = fs.statSync(target).mode & 0o777;
   }
   const text = mergeConfig(existing, block, file);
@@ -201,6 +225,28 @@ export function writeConfig(file: string, block: ConfigBlock): WriteResult {
     backup = `${target}.sso-access.bak`;
     fs.copyFileSync(target, backup);
   }
+  writeAtomically(target, text, mode);
+  return { file, changed: true, ...(backup ? { backup } : {}) };
+}
+
+/** The file a path finally names, following symbolic links even when the last one dangles (it is created then). */
+function followLinks(file: string): string {
+  let current = path.resolve(file);
+  for (let hops = 0; hops < 32; hops++) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(current);
+    } catch {
+      return current;
+    }
+    if (!stat.isSymbolicLink()) return current;
+    current = path.resolve(path.dirname(current), fs.readlinkSync(current));
+  }
+  throw new ConfigError(`${file}:1:1  more than 32 symbolic links in a row; name the config file itself`);
+}
+
+/** A temporary file in the same folder, flushed, then renamed over the target: readers see the old file or the new one. */
+function writeAtomically(target: string, text: string, mode: number): void {
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
   try {
     const fd = fs.openSync(temp, "wx", mode);
@@ -215,10 +261,28 @@ export function writeConfig(file: string, block: ConfigBlock): WriteResult {
     fs.rmSync(temp, { force: true });
     throw error;
   }
-  return { file, changed: true, ...(backup ? { backup } : {}) };
+}
+
+/**
+ * `--all`: one config file per user in `dir`, each written atomically. Files an earlier run generated for users
+ * who no longer reach any account are removed; other files in the folder are left alone.
+ */
+export function writeAll(dir: string, files: readonly { readonly name: string; readonly text: string }[]): { removed: string[] } {
+  fs.mkdirSync(dir, { recursive: true });
+  const keep = new Set(files.map((f) => f.name));
+  const removed = fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith(".config") && !keep.has(name) && fs.statSync(path.join(dir, name)).isFile())
+    .filter((name) => BEGIN_LINE.test(fs.readFileSync(path.join(dir, name), "utf8").split("\n")[0]))
+    .sort();
+  for (const f of files) writeAtomically(path.join(dir, f.name), f.text, 0o644);
+  for (const name of removed) fs.rmSync(path.join(dir, name));
+  return { removed };
 }
 
 /** A file name for a user's config in `--all` output. */
 export function userFileName(user: string): string {
-  return `${user.replace(/[^A-Za-z0-9._@+-]/g, "_")}.config`;
+  // Percent-encoding keeps distinct user names distinct (a/b and a_b), which replacing characters would not.
+  const encoded = [...user].map((c) => (/[A-Za-z0-9._@+-]/.test(c) ? c : [...Buffer.from(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join(""))).join("");
+  return `${encoded}.config`;
 }

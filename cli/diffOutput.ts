@@ -2,7 +2,7 @@ import { structuredPatch } from "diff";
 import type { AccessDiff, AssignmentChange, EntityChanges, FieldChange, PermissionSetChange } from "../matrix/diff";
 import { groupBy, plural } from "../matrix/diff";
 import type { Value } from "../matrix/plan";
-import { accountLabel, renderMarkdownTable, type Paint } from "./output";
+import { accountLabel, md, renderMarkdownTable, type Paint } from "./output";
 
 /** Renders an access diff for a terminal (text), a pull request comment (markdown) or a program (json). */
 
@@ -23,6 +23,7 @@ const LABELS: Record<string, string> = {
   givenName: "given name",
   familyName: "family name",
   ou: "OU",
+  startUrl: "start URL",
 };
 
 const label = (field: string) => LABELS[field] ?? field;
@@ -83,6 +84,10 @@ export function renderDiffText(d: AccessDiff, before: string, after: string, pai
   const signed = (sign: "+" | "-" | "~", text: string, indent = "  ") =>
     lines.push(indent + (sign === "+" ? paint("green", `+ ${text}`) : sign === "-" ? paint("red", `- ${text}`) : paint("yellow", `~ ${text}`)));
 
+  if (d.settings.length) {
+    section("Identity Center");
+    for (const c of d.settings) signed("~", describeChange(c, "->"));
+  }
   if (d.people.length) {
     section("People");
     for (const p of d.people) {
@@ -145,10 +150,14 @@ export function renderDiffText(d: AccessDiff, before: string, after: string, pai
 }
 
 export function renderDiffMarkdown(d: AccessDiff, before: string, after: string): string {
-  const out: string[] = [COMMENT_MARKER, "### Access changes", "", `**${d.risk}**`];
+  const out: string[] = [COMMENT_MARKER, "### Access changes", "", `**${md(d.risk)}**`];
   const section = (title: string) => out.push("", `#### ${title}`, "");
   const where = (a: { accountName: string; accountId: string }) => accountLabel(a.accountName, a.accountId);
 
+  if (d.settings.length) {
+    section("Identity Center");
+    for (const c of d.settings) out.push(`- ${md(describeChange(c, "→"))}`);
+  }
   if (d.people.length) {
     section("Who gains and loses access");
     const rows = d.people.flatMap((p) => [
@@ -182,24 +191,24 @@ export function renderDiffMarkdown(d: AccessDiff, before: string, after: string)
     section("Memberships");
     for (const m of d.memberships) {
       const parts = [...(m.added.length ? [`adds ${m.added.join(", ")}`] : []), ...(m.removed.length ? [`removes ${m.removed.join(", ")}`] : [])];
-      out.push(`- **${m.group}** ${parts.join("; ")}`);
+      out.push(`- **${md(m.group)}** ${md(parts.join("; "))}`);
     }
   }
   const entities = [...entityLines("user", d.users, "→"), ...entityLines("group", d.groups, "→"), ...entityLines("account", d.accounts, "→")];
   if (entities.length) {
     section("Users, groups and accounts");
-    for (const e of entities) out.push(`- ${e.text}`);
+    for (const e of entities) out.push(`- ${md(e.text)}`);
   }
   if (d.permissionSets.length) {
     section("Permission sets");
     for (const s of d.permissionSets) {
-      out.push(s.kind === "changed" ? `- **${s.name}**: ${s.changes.map((c) => describeChange(c, "→")).join("; ")}` : `- **${s.name}** ${s.kind}`);
-      out.push(`  <br>${setReach(s)}`);
+      out.push(s.kind === "changed" ? `- **${md(s.name)}**: ${md(s.changes.map((c) => describeChange(c, "→")).join("; "))}` : `- **${md(s.name)}** ${s.kind}`);
+      out.push(`  <br>${md(setReach(s))}`);
       const inline = s.changes.find((c) => c.field === "inlinePolicy");
       if (inline) out.push("", "  ```diff", ...policyDiff(inline.from, inline.to).map((l) => `  ${l}`), "  ```");
     }
   }
-  out.push("", `<sub>${plural(d.granted.length, "assignment")} granted, ${d.revoked.length} revoked. Compared \`${before}\` with \`${after}\` by sso-access; \`pulumi preview\` lists the resources.</sub>`);
+  out.push("", `<sub>${plural(d.granted.length, "assignment")} granted, ${d.revoked.length} revoked. Compared ${md(before)} with ${md(after)} by sso-access; pulumi preview lists the resources.</sub>`);
   return out.join("\n");
 }
 

@@ -53,7 +53,7 @@ export function readAtRevision(ref: string, file: string, cwd = process.cwd()): 
     if (!listing) return undefined;
     const [meta] = listing.split("\t");
     const [mode, type, object] = meta.split(" ");
-    if (type !== "blob") return `"${shown}" is not a file at ${ref}; name a JSON file`;
+    if (type !== "blob") return `"${shown}" is a folder at ${ref}, not a file`;
     if (mode === "120000") return `"${shown}" is a link at ${ref}; keep policy files beside access.yaml as plain files`;
     const size = Number(git(["cat-file", "-s", object], dir).toString().trim());
     if (size > MAX_FILE_BYTES) return `"${shown}" has ${size} bytes at ${ref}; the limit is ${MAX_FILE_BYTES}`;

@@ -2,13 +2,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { effectiveAccess } from "../matrix/access";
-import { diffAccess, plural, snapshot } from "../matrix/diff";
+import { diffAccess, groupBy, plural, snapshot } from "../matrix/diff";
 import { expand } from "../matrix/expand";
 import { loadMatrixFile, loadMatrixText, type LoadResult, type ValidMatrix } from "../matrix/load";
 import { formatProblem } from "../matrix/problems";
 import { matrixJsonSchema } from "../matrix/schema";
 import { didYouMean } from "../matrix/suggest";
-import { ConfigError, DEFAULT_PROFILE_TEMPLATE, TemplateError, configBlock, defaultConfigPath, renderBlock, userFileName, writeConfig } from "./awsConfig";
+import { ConfigError, DEFAULT_PROFILE_TEMPLATE, OptionError, configBlock, defaultConfigPath, renderBlock, userFileName, writeAll, writeConfig } from "./awsConfig";
 import { DIFF_FORMATS, renderDiffJson, renderDiffMarkdown, renderDiffText, type DiffFormat } from "./diffOutput";
 import { GitError, readAtRevision } from "./git";
 import { painter, stdio, type Io } from "./output";
@@ -40,6 +40,17 @@ Exit codes:
   2   diff --exit-code: access changes
   3   internal error (a bug: please report it; SSO_ACCESS_DEBUG=1 shows the stack)
   64  wrong command line`;
+
+const SYSTEM_ERRORS: Record<string, string> = {
+  ENOENT: "no such file or folder",
+  ENOTDIR: "a part of the path is a file, not a folder",
+  EISDIR: "it is a folder",
+  EEXIST: "it already exists and is not a folder",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on the device",
+};
 
 /** A mistake on the command line, found after parsing (a filter naming nothing, a template without a name...). */
 class UsageError extends Error {}
@@ -119,29 +130,26 @@ export function run(argv: readonly string[], io: Io = stdio): number {
       `\nExamples:\n  sso-access diff old.yaml access.yaml\n  sso-access diff --base origin/main --format markdown > comment.md\n\nA file missing at --base counts as empty: everything in it is new.${EXIT_CODES}`,
     )
     .action((files: string[], o: { base?: string; format: DiffFormat; exitCode?: boolean }) => {
+      if (o.base !== undefined && files.length > 1) throw new UsageError(`with --base, name one file (the new side); got ${files.join(", ")}`);
+      if (o.base === undefined && files.length !== 2) throw new UsageError(`name two files, OLD and NEW, or use --base <git-ref> [FILE]; got ${files.length}`);
+      const afterFile = o.base !== undefined ? (files[0] ?? "access.yaml") : files[1];
+      // The new side first: a missing or broken file is reported as check reports it, before git is asked anything.
+      const after = loadMatrixFile(afterFile);
+      if (!after.ok) return void (code = report(after.problems, io, "nothing was compared"));
       let before: LoadResult | undefined;
       let beforeName: string;
-      let afterFile: string;
       if (o.base !== undefined) {
-        if (files.length > 1) throw new UsageError(`with --base, name one file (the new side); got ${files.join(", ")}`);
-        afterFile = files[0] ?? "access.yaml";
         const old = readAtRevision(o.base, afterFile);
         beforeName = old.shownName;
         if (old.text && !old.text.ok) before = old.text;
         else if (old.text) before = loadMatrixText(old.text.text, old.shownName, old.files);
       } else {
-        if (files.length !== 2) throw new UsageError(`name two files, OLD and NEW, or use --base <git-ref> [FILE]; got ${files.length}`);
         before = loadMatrixFile(files[0]);
-        beforeName = files[0];
-        afterFile = files[1];
+        beforeName = before.ok ? before.value.file : files[0];
       }
-      const after = loadMatrixFile(afterFile);
-      const problems = [...(before && !before.ok ? before.problems : []), ...(after.ok ? [] : after.problems)];
-      if (problems.length) return void (code = report(problems, io, "nothing was compared"));
-      const old = before?.ok ? snapshot(before.value, expand(before.value)) : undefined;
-      const now = after.ok ? snapshot(after.value, expand(after.value)) : undefined;
-      const d = diffAccess(old, now!);
-      const afterName = after.ok ? after.value.file : afterFile;
+      if (before && !before.ok) return void (code = report(before.problems, io, "nothing was compared"));
+      const d = diffAccess(before?.ok ? snapshot(before.value, expand(before.value)) : undefined, snapshot(after.value, expand(after.value)));
+      const afterName = after.value.file;
       const shownBefore = before ? beforeName : `${beforeName} (missing)`;
       io.out(
         o.format === "json"
@@ -179,13 +187,12 @@ byte for byte. A backup (<file>.sso-access.bak) is written first and the file is
       const options = { session: o.session, region: o.region, template: o.profileTemplate };
       if (o.all !== undefined) {
         // Build every file before writing any: a name clash for one user leaves the folder untouched.
-        const blocks = access.users
-          .filter((u) => !access.usersWithoutAccess.includes(u))
-          .map((u) => ({ name: userFileName(u), text: `${renderBlock(configBlock(plan, access.grants.filter((g) => g.user === u), options))}\n` }));
-        fs.mkdirSync(o.all, { recursive: true });
-        for (const b of blocks) fs.writeFileSync(path.join(o.all, b.name), b.text);
+        const grantsOf = groupBy(access.grants, (g) => g.user);
+        const blocks = grantsOf.map(([u, grants]) => ({ name: userFileName(u), text: `${renderBlock(configBlock(plan, grants, options))}\n` }));
+        const { removed } = writeAll(o.all, blocks);
         const none = access.usersWithoutAccess.length ? ` No access, no file: ${access.usersWithoutAccess.join(", ")}.` : "";
-        io.out(`Wrote ${blocks.length} ${blocks.length === 1 ? "file" : "files"} to ${o.all}: ${blocks.map((b) => b.name).join(", ")}.${none}`);
+        const gone = removed.length ? ` Removed ${removed.length === 1 ? "a file" : "files"} of an earlier run: ${removed.join(", ")}.` : "";
+        io.out(`Wrote ${plural(blocks.length, "file")} to ${o.all}: ${blocks.map((b) => b.name).join(", ")}.${none}${gone}`);
         return;
       }
       const user = o.user!;
@@ -217,7 +224,7 @@ byte for byte. A backup (<file>.sso-access.bak) is written first and the file is
     return code;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    if (error instanceof UsageError || error instanceof UnknownFilterError || error instanceof TemplateError) {
+    if (error instanceof UsageError || error instanceof UnknownFilterError || error instanceof OptionError) {
       io.err(`sso-access: ${error.message}`);
       return EXIT.usage;
     }
@@ -227,6 +234,12 @@ byte for byte. A backup (<file>.sso-access.bak) is written first and the file is
     }
     if (error instanceof ConfigError) {
       io.err(`${error.message}; nothing was written.`);
+      return EXIT.problems;
+    }
+    const system = error as NodeJS.ErrnoException;
+    if (typeof system.code === "string" && typeof system.syscall === "string") {
+      // The file system refused (a missing folder, a file where a folder should be, no permission): say where.
+      io.err(`sso-access: cannot ${system.syscall} ${system.path ?? ""}: ${SYSTEM_ERRORS[system.code] ?? system.message}`);
       return EXIT.problems;
     }
     throw error;

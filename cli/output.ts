@@ -6,10 +6,17 @@ export interface Io {
   readonly color?: boolean;
 }
 
+/** NO_COLOR (https://no-color.org) wins; FORCE_COLOR (not "0") turns colour on even in a pipe; else a colour terminal. */
+export function wantsColor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0") return true;
+  return Boolean(stream.isTTY && stream.hasColors?.());
+}
+
 export const stdio: Io = {
   out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
   err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
-  color: Boolean(process.stdout.isTTY && process.stdout.hasColors?.()),
+  color: wantsColor(process.stdout),
 };
 
 /** SGR codes; each style resets only itself, so styles nest. */
@@ -30,10 +37,22 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
   return [paint("bold", line(header)), ...shown.map(line)].join("\n");
 }
 
-/** A GitHub-flavoured Markdown table; `|` in a cell is escaped. */
+/**
+ * Text from access.yaml made inert in GitHub Markdown: HTML (`<`, `>`, `&`) as entities, Markdown punctuation
+ * escaped, line breaks as spaces. Anyone can propose access.yaml; a description must not be able to forge or hide
+ * part of a pull request comment.
+ */
+export function md(text: string): string {
+  const entities: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+  return text
+    .replace(/\r?\n/g, " ")
+    .replace(/[&<>]/g, (c) => entities[c])
+    .replace(/[\\`*_[\]|~]/g, "\\$&");
+}
+
+/** A GitHub-flavoured Markdown table; every cell goes through md(). */
 export function renderMarkdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const cell = (c: string) => c.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\n/g, " ");
-  const line = (cells: readonly string[]) => `| ${cells.map(cell).join(" | ")} |`;
+  const line = (cells: readonly string[]) => `| ${cells.map(md).join(" | ")} |`;
   return [line(header), `|${header.map(() => "---").join("|")}|`, ...blankRepeats(rows).map(line)].join("\n");
 }
 

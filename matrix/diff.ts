@@ -90,6 +90,8 @@ export interface PermissionSetChange {
 export interface PrivilegedGain {
   readonly policy: string;
   readonly people: readonly string[];
+  /** External groups: everyone in them gains it. */
+  readonly externalGroups: readonly string[];
   readonly accounts: readonly AccountRef[];
 }
 
@@ -98,6 +100,8 @@ export interface AccessDiff {
   readonly risk: string;
   /** Anything at all changes in what a deployment declares. */
   readonly changed: boolean;
+  /** The Identity Center instance: home region (where every resource lives) and start URL (the portal). */
+  readonly settings: readonly FieldChange[];
   readonly privilegedGains: readonly PrivilegedGain[];
   readonly people: readonly PersonChange[];
   readonly externalGroups: readonly ExternalGroupChange[];
@@ -121,10 +125,16 @@ export function diffAccess(before: Snapshot | undefined, after: Snapshot): Acces
   const accounts = accountChanges(before?.matrix, after.matrix);
   const permissionSets = permissionSetChanges(before, after);
   const privilegedGains = privilegedGainsOf(before, after);
+  const settings = before
+    ? fieldChanges(
+        new Map([["region", before.plan.settings.region], ["startUrl", before.plan.settings.startUrl]]),
+        new Map([["region", after.plan.settings.region], ["startUrl", after.plan.settings.startUrl]]),
+      )
+    : [];
   const changed =
-    people.length + externalGroups.length + granted.length + revoked.length + memberships.length + permissionSets.length > 0 ||
+    settings.length + people.length + externalGroups.length + granted.length + revoked.length + memberships.length + permissionSets.length > 0 ||
     [users, groups, accounts].some((e) => e.added.length + e.removed.length + e.changed.length > 0);
-  const diff = { changed, privilegedGains, people, externalGroups, granted, revoked, memberships, users, groups, accounts, permissionSets };
+  const diff = { changed, settings, privilegedGains, people, externalGroups, granted, revoked, memberships, users, groups, accounts, permissionSets };
   return { risk: riskSummary(diff), ...diff };
 }
 
@@ -133,8 +143,14 @@ export const plural = (n: number, one: string, many = `${one}s`): string => `${n
 
 function riskSummary(d: Omit<AccessDiff, "risk">): string {
   const parts: string[] = [];
+  const region = d.settings.find((c) => c.field === "region");
+  if (region) parts.push(`the Identity Center region changes from ${region.from} to ${region.to}: every resource is deleted there and created here`);
   for (const gain of d.privilegedGains) {
-    parts.push(`${plural(gain.people.length, "person", "people")} ${gain.people.length === 1 ? "gains" : "gain"} ${gain.policy} in ${plural(gain.accounts.length, "account")}`);
+    const where = `${gain.policy} in ${plural(gain.accounts.length, "account")}`;
+    if (gain.people.length) parts.push(`${plural(gain.people.length, "person", "people")} ${gain.people.length === 1 ? "gains" : "gain"} ${where}`);
+    if (gain.externalGroups.length) {
+      parts.push(`${gain.externalGroups.length === 1 ? "external group" : "external groups"} ${gain.externalGroups.join(", ")} (members unknown) ${gain.externalGroups.length === 1 ? "gains" : "gain"} ${where}`);
+    }
   }
   const sides = (key: "gained" | "lost") => {
     const who = d.people.filter((p) => p[key].length > 0);
@@ -152,9 +168,11 @@ function riskSummary(d: Omit<AccessDiff, "risk">): string {
   const reshaped = d.permissionSets.filter((s) => s.kind === "changed" && (s.people.length || s.externalGroups.length));
   if (reshaped.length) {
     const who = new Set(reshaped.flatMap((s) => s.people));
+    const groups = new Set(reshaped.flatMap((s) => s.externalGroups));
     const where = new Set(reshaped.flatMap((s) => s.accounts.map((a) => a.id)));
     const names = reshaped.map((s) => s.name).join(", ");
-    parts.push(`${reshaped.length === 1 ? "permission set" : "permission sets"} ${names} ${reshaped.length === 1 ? "changes" : "change"} for ${plural(who.size, "person", "people")} in ${plural(where.size, "account")}`);
+    const holders = [...(who.size ? [plural(who.size, "person", "people")] : []), ...(groups.size ? [`the members of ${plural(groups.size, "external group")}`] : [])].join(" and ");
+    parts.push(`${reshaped.length === 1 ? "permission set" : "permission sets"} ${names} ${reshaped.length === 1 ? "changes" : "change"} for ${holders} in ${plural(where.size, "account")}`);
   }
   if (parts.length) return `${parts.join("; ")}.`;
   return d.changed ? "No one gains or loses access; other changes below." : "No access changes.";
@@ -365,22 +383,28 @@ function permissionSetChanges(before: Snapshot | undefined, after: Snapshot): Pe
   return out;
 }
 
-/** Per privileged policy: the people who hold it in an account after the change but not before, and where. */
+/** Per privileged policy: the people and external groups who hold it in an account after the change but not before, and where. */
 function privilegedGainsOf(before: Snapshot | undefined, after: Snapshot): PrivilegedGain[] {
+  // Keys: policy, then "user" or "group", the name, the account id.
   const held = (side: Snapshot | undefined) => {
     const policiesOf = new Map((side?.plan.permissionSets ?? []).map((c) => [c.component.name, (permissionSetShape(c).get("managedPolicies") ?? []) as string[]]));
-    const out = new Set<string>();
-    for (const g of side?.access.grants ?? []) {
-      for (const policy of policiesOf.get(g.permissionSet) ?? []) out.add(`${policy}\u0000${g.user}\u0000${g.accountId}`);
-    }
-    return out;
+    const holders = [
+      ...(side?.access.grants ?? []).map((g) => ({ kind: "user", name: g.user, set: g.permissionSet, accountId: g.accountId })),
+      ...(side?.access.externalGrants ?? []).map((g) => ({ kind: "group", name: g.group, set: g.permissionSet, accountId: g.accountId })),
+    ];
+    return holders.flatMap((h) => (policiesOf.get(h.set) ?? []).map((policy) => [policy, h.kind, h.name, h.accountId].join("\u0000")));
   };
-  const old = held(before);
-  const now = held(after);
+  const { added } = delta(held(before), held(after), (k) => k);
   const names = new Map(after.plan.inventory.map((a) => [a.id, a.name]));
+  const unique = (list: string[]) => [...new Set(list)].sort(byText);
   return PRIVILEGED_POLICIES.map((policy) => {
-    const gains = [...now].filter((k) => !old.has(k) && k.startsWith(`${policy}\u0000`)).map((k) => k.split("\u0000"));
-    const accounts = [...new Set(gains.map(([, , id]) => id))].map((id) => ({ name: names.get(id)!, id })).sort((a, b) => byText(a.name, b.name));
-    return { policy, people: [...new Set(gains.map(([, user]) => user))].sort(byText), accounts };
-  }).filter((g) => g.people.length);
+    const gains = added.filter((k) => k.startsWith(`${policy}\u0000`)).map((k) => k.split("\u0000"));
+    const accounts = unique(gains.map(([, , , id]) => id)).map((id) => ({ name: names.get(id)!, id })).sort((a, b) => byText(a.name, b.name));
+    return {
+      policy,
+      people: unique(gains.filter(([, kind]) => kind === "user").map(([, , name]) => name)),
+      externalGroups: unique(gains.filter(([, kind]) => kind === "group").map(([, , name]) => name)),
+      accounts,
+    };
+  }).filter((g) => g.people.length || g.externalGroups.length);
 }

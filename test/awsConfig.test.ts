@@ -120,10 +120,6 @@ describe("sso-access aws-config", () => {
     fs.mkdirSync(path.dirname(config));
     fs.writeFileSync(config, HAND_WRITTEN_HEAD + HAND_WRITTEN_TAIL);
     fs.writeFileSync(credentials, "");
-    for (const user of ["jane.doe", "priya.patel", "sam.rivera"]) assert.equal(capture(["aws-config", "--user", user, "--write", config]).code, 0);
-    // One block per session: the three runs above share the session, so the last user's profiles are the ones there.
-    assert.equal(fs.readFileSync(config, "utf8").split("# BEGIN sso-access session professional-af").length, 2);
-
     // The token `aws sso login --sso-session professional-af` would have cached.
     const cache = path.join(home, ".aws", "sso", "cache");
     fs.mkdirSync(cache, { recursive: true });
@@ -138,21 +134,27 @@ describe("sso-access aws-config", () => {
         return { roleCredentials: { accessKeyId: "AKID", secretAccessKey: "SECRET", sessionToken: "SESSION", expiration: Date.now() + 3_600_000 } };
       },
     };
+    const resolve = (profile: string) => fromSSO({ profile, configFilepath: config, filepath: credentials, ignoreCache: true, ssoClient: ssoClient as never })();
     const home0 = process.env.HOME;
     process.env.HOME = home;
     try {
-      for (const profile of ["sandbox-ReadOnly", "taylor-ReadOnly"]) {
-        const resolved = await fromSSO({ profile, configFilepath: config, filepath: credentials, ignoreCache: true, ssoClient: ssoClient as never })();
-        assert.equal(resolved.accessKeyId, "AKID");
+      // Each user in turn, as on that user's machine: every profile generated resolves, and no other.
+      for (const [user, expected] of [
+        ["jane.doe", [["management-Admin", "111111111111", "Admin"], ["taylor-Admin", "222222222222", "Admin"]]],
+        ["priya.patel", [["sandbox-Developer", "333333333333", "Developer"], ["sandbox-ReadOnly", "333333333333", "ReadOnly"]]],
+        ["sam.rivera", [["sandbox-ReadOnly", "333333333333", "ReadOnly"], ["taylor-ReadOnly", "222222222222", "ReadOnly"]]],
+      ] as const) {
+        assert.equal(capture(["aws-config", "--user", user, "--write", config]).code, 0);
+        const profiles = [...fs.readFileSync(config, "utf8").matchAll(/^\[profile ([^\]]+)\]/gm)].map((m) => m[1]);
+        assert.deepEqual(profiles, ["personal", ...expected.map(([p]) => p)], user);
+        calls.length = 0;
+        for (const [profile] of expected) assert.equal((await resolve(profile)).accessKeyId, "AKID");
+        assert.deepEqual(calls, expected.map(([, accountId, roleName]) => ({ accountId, roleName, accessToken: token })), user);
       }
-      await assert.rejects(fromSSO({ profile: "management-Admin", configFilepath: config, filepath: credentials, ignoreCache: true, ssoClient: ssoClient as never })(), /Profile management-Admin was not found/);
+      await assert.rejects(resolve("management-Admin"), /Profile management-Admin was not found/);
     } finally {
       process.env.HOME = home0;
     }
-    assert.deepEqual(calls, [
-      { accountId: "333333333333", roleName: "ReadOnly", accessToken: token },
-      { accountId: "222222222222", roleName: "ReadOnly", accessToken: token },
-    ]);
   });
 
   it("refuses, and writes nothing, when a hand-written section has a generated name or a block is broken", () => {
@@ -174,6 +176,69 @@ describe("sso-access aws-config", () => {
     });
     assert.equal(fs.readFileSync(config, "utf8"), broken);
     assert.deepEqual(fs.readdirSync(dir), ["config"]);
+  });
+
+  it("refuses a config file that is not UTF-8, at the first bad byte, and keeps a byte order mark", () => {
+    const dir = tempDir();
+    const config = path.join(dir, "config");
+    fs.writeFileSync(config, Buffer.concat([Buffer.from("[default]\n# caf"), Buffer.from([0xe9]), Buffer.from("\n")]));
+    assert.deepEqual(capture(["aws-config", "--user", "jane.doe", "--write", config]), {
+      code: 1,
+      out: "",
+      err: `${config}:2:6  the file is not UTF-8 text, as the AWS CLI expects; save it as UTF-8; nothing was written.`,
+    });
+    fs.writeFileSync(config, `\uFEFF${JANE}\n[default]\nregion = us-east-2\n`);
+    const matrix = sampleWithoutTaylorForJane(dir);
+    assert.equal(capture(["aws-config", matrix, "--user", "jane.doe", "--write", config]).code, 0);
+    const text = fs.readFileSync(config, "utf8");
+    assert.ok(text.startsWith(`\uFEFF# BEGIN sso-access session professional-af`));
+    assert.ok(!text.includes("taylor-Admin"));
+    assert.ok(text.endsWith("# END sso-access session professional-af\n[default]\nregion = us-east-2\n"));
+  });
+
+  it("a profile generated for another session is named as such", () => {
+    const dir = tempDir();
+    const config = path.join(dir, "config");
+    fs.writeFileSync(config, `${JANE.replace(/professional-af/g, "old-name")}\n`);
+    assert.deepEqual(capture(["aws-config", "--user", "jane.doe", "--write", config]), {
+      code: 1,
+      out: "",
+      err: `${config}:7:1  [profile management-Admin] is generated for session old-name (lines 1-18); write with --session old-name to replace that block, or delete it; nothing was written.`,
+    });
+    assert.equal(capture(["aws-config", "--user", "jane.doe", "--session", "old-name", "--write", config]).code, 0);
+  });
+
+  it("checks option values: region, template braces", () => {
+    assert.deepEqual(capture(["aws-config", "--user", "jane.doe", "--region", ""]), { code: 64, out: "", err: 'sso-access: --region "" is not an AWS region such as us-east-1' });
+    assert.deepEqual(capture(["aws-config", "--user", "jane.doe", "--profile-template", "{account"]), {
+      code: 64,
+      out: "",
+      err: 'sso-access: the profile template "{account" has a brace without its pair; write placeholders as {account}',
+    });
+  });
+
+  it("a file system refusal is one plain sentence, exit 1", () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "file"), "");
+    assert.deepEqual(capture(["aws-config", "--user", "jane.doe", "--write", path.join(dir, "file", "config")]), {
+      code: 1,
+      out: "",
+      err: `sso-access: cannot mkdir ${path.join(dir, "file")}: it already exists and is not a folder`,
+    });
+    assert.deepEqual(capture(["schema", "--write", path.join(dir, "missing", "schema.json")]), {
+      code: 1,
+      out: "",
+      err: `sso-access: cannot open ${path.join(dir, "missing", "schema.json")}: no such file or folder`,
+    });
+  });
+
+  it("--write follows a dangling symbolic link and creates its target", () => {
+    const dir = tempDir();
+    const link = path.join(dir, "config");
+    fs.symlinkSync(path.join(dir, "dotfiles", "aws"), link);
+    assert.equal(capture(["aws-config", "--user", "jane.doe", "--write", link]).code, 0);
+    assert.ok(fs.lstatSync(link).isSymbolicLink());
+    assert.equal(fs.readFileSync(path.join(dir, "dotfiles", "aws"), "utf8"), `${JANE}\n`);
   });
 
   it("--write with no path uses AWS_CONFIG_FILE, creates the file, and follows a symbolic link", () => {
@@ -212,8 +277,27 @@ describe("sso-access aws-config", () => {
       fs.readFileSync(path.join(dir, "sam.rivera.config"), "utf8").split("\n").filter((l) => l.startsWith("[")),
       ["[sso-session professional-af]", "[profile sandbox-ReadOnly]", "[profile taylor-ReadOnly]"],
     );
-    const fixture = capture(["aws-config", "test/fixtures/valid/effective-access.yaml", "--all", dir]);
-    assert.match(fixture.out, /: ana\.config, ben\.config\. No access, no file: cy\.$/);
+    // A later run into the same folder removes the files it generated for users who are gone, and nothing else.
+    fs.writeFileSync(path.join(dir, "notes.config"), "[profile mine]\n");
+    assert.deepEqual(capture(["aws-config", "test/fixtures/valid/effective-access.yaml", "--all", dir]), {
+      code: 0,
+      err: "",
+      out: `Wrote 2 files to ${dir}: ana.config, ben.config. No access, no file: cy. Removed files of an earlier run: alex.kim.config, jane.doe.config, priya.patel.config, sam.rivera.config.`,
+    });
+    assert.deepEqual(fs.readdirSync(dir).sort(), ["ana.config", "ben.config", "notes.config"]);
+  });
+
+  it("--all keeps distinct user names in distinct files", () => {
+    const dir = tempDir();
+    const file = path.join(dir, "access.yaml");
+    const user = (name: string) => `  ${name}:\n    displayName: X\n    givenName: X\n    familyName: X\n    email: x@example.org\n    groups: [All]\n`;
+    fs.writeFileSync(
+      file,
+      `version: 1\nidentityCenter:\n  startUrl: https://acme.awsapps.com/start\n  region: us-east-1\naccounts:\n  prod:\n    id: "100000000001"\npermissionSets:\n  Admin: {}\ngroups:\n  All: {}\nusers:\n${user('"a/b"')}${user("a_b")}${user('"é"')}assignments:\n  - group: All\n    permissionSets: [Admin]\n    accounts: [prod]\n`,
+    );
+    const out = path.join(dir, "out");
+    assert.equal(capture(["aws-config", file, "--all", out]).out, `Wrote 3 files to ${out}: a%2Fb.config, a_b.config, %C3%A9.config.`);
+    assert.deepEqual(fs.readdirSync(out).sort(), ["%C3%A9.config", "a%2Fb.config", "a_b.config"]);
   });
 
   it("needs exactly one of --user and --all", () => {

@@ -83,9 +83,10 @@ Assignments granted, by account
     const json = JSON.parse(capture(["diff", "old.yaml", "new.yaml", "--format", "json"], { cwd: dir }).out);
     assert.equal(json.before, "old.yaml");
     assert.equal(json.changed, true);
+    assert.deepEqual(json.settings, []);
     assert.deepEqual(json.privilegedGains, [
-      { policy: "AdministratorAccess", people: ["lee.chen"], accounts: [{ name: "management", id: "111111111111" }, { name: "taylor", id: "222222222222" }] },
-      { policy: "IAMFullAccess", people: ["alex.kim", "priya.patel"], accounts: [{ name: "sandbox", id: "333333333333" }] },
+      { policy: "AdministratorAccess", people: ["lee.chen"], externalGroups: [], accounts: [{ name: "management", id: "111111111111" }, { name: "taylor", id: "222222222222" }] },
+      { policy: "IAMFullAccess", people: ["alex.kim", "priya.patel"], externalGroups: [], accounts: [{ name: "sandbox", id: "333333333333" }] },
     ]);
     assert.deepEqual(json.revoked, [{ principalType: "GROUP", principalName: "Auditors", permissionSet: "ReadOnly", accountId: "333333333333", accountName: "sandbox", users: ["sam.rivera"] }]);
     assert.deepEqual(json.memberships, [
@@ -124,6 +125,66 @@ Users, groups and accounts
       code: 1,
       out: "",
       err: `new.yaml:${at(path.join(dir, "new.yaml"), "ReadOnyl")}  assignments[2].permissionSets[1]  unknown permission set "ReadOnyl"; did you mean "ReadOnly"?\n1 problem; nothing was compared.`,
+    });
+  });
+
+  it("an external group gaining AdministratorAccess leads the risk summary, members unknown", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sso-access-diff-"));
+    const fixture = fs.readFileSync(path.join(ROOT, "test/fixtures/valid/effective-access.yaml"), "utf8");
+    fs.writeFileSync(path.join(dir, "old.yaml"), fixture);
+    const from = "  - group: Okta-Engineering\n    permissionSets: [ReadOnly]";
+    assert.ok(fixture.includes(from));
+    fs.writeFileSync(path.join(dir, "new.yaml"), fixture.replace(from, "  - group: Okta-Engineering\n    permissionSets: [ReadOnly, Admin]"));
+    assert.deepEqual(capture(["diff", "old.yaml", "new.yaml"], { cwd: dir }), {
+      code: 0,
+      err: "",
+      out: `Access changes: old.yaml -> new.yaml
+external group Okta-Engineering (members unknown) gains AdministratorAccess in 1 account; 1 external group gains access in 1 account.
+
+External groups (members managed outside access.yaml)
+  Okta-Engineering ("Engineering")
+    + Admin in staging (100000000002)
+
+Assignments granted (1), by principal
+  group Okta-Engineering: reaches members of an external group (managed outside access.yaml)
+    + Admin in staging (100000000002)
+
+Assignments granted, by account
+  staging (100000000002)
+    + group Okta-Engineering: Admin`,
+    });
+  });
+
+  it("a new Identity Center region or start URL is a change that leads the summary", () => {
+    const dir = workspace([["  region: eu-west-1", "  region: eu-central-1"], ["https://professional-af.awsapps.com/start", "https://pro-af.awsapps.com/start"]]);
+    assert.deepEqual(capture(["diff", "old.yaml", "new.yaml", "--exit-code"], { cwd: dir }), {
+      code: 2,
+      err: "",
+      out: `Access changes: old.yaml -> new.yaml
+the Identity Center region changes from eu-west-1 to eu-central-1: every resource is deleted there and created here.
+
+Identity Center
+  ~ region eu-west-1 -> eu-central-1
+  ~ start URL https://professional-af.awsapps.com/start -> https://pro-af.awsapps.com/start`,
+    });
+  });
+
+  it("text from the file cannot forge or hide part of the pull request comment", () => {
+    const dir = workspace([["    description: Application developers.", '    description: "x</sub>\\n\\n**No access changes.** <!-- | `y` _z_"']]);
+    const { out } = capture(["diff", "old.yaml", "new.yaml", "--format", "markdown"], { cwd: dir });
+    assert.equal(
+      out.split("\n").find((l) => l.startsWith("- group Developers")),
+      "- group Developers: description Application developers. → x&lt;/sub&gt;  \\*\\*No access changes.\\*\\* &lt;!-- \\| \\`y\\` \\_z\\_",
+    );
+    assert.ok(!out.includes("<!-- |"), "no comment opens");
+  });
+
+  it("a missing new file is reported as check reports it", () => {
+    const dir = workspace([]);
+    assert.deepEqual(capture(["diff", "old.yaml", "gone.yaml"], { cwd: dir }), {
+      code: 1,
+      out: "",
+      err: "gone.yaml:1:1  <root>  the file does not exist; name an access matrix such as access.yaml\n1 problem; nothing was compared.",
     });
   });
 

@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { wantsColor } from "../cli/output";
 import { capture } from "./cliRun";
 
 const FIXTURE = "test/fixtures/valid/effective-access.yaml";
@@ -110,6 +111,17 @@ Not shown: external groups Okta-Engineering also hold access here; their members
     const coloured = capture(["who", FIXTURE, "--user", "ana"], { color: true }).out;
     assert.equal(coloured.split("\n")[0], "\u001b[1mUser  Account  Account id    Permission set  Via\u001b[22m");
     assert.equal(coloured.replace(/\u001b\[\d+m/g, ""), plain);
+  });
+
+  it("colour follows NO_COLOR and FORCE_COLOR, else the terminal", () => {
+    const terminal = { isTTY: true, hasColors: () => true } as unknown as NodeJS.WriteStream;
+    const pipe = { isTTY: false } as unknown as NodeJS.WriteStream;
+    assert.equal(wantsColor(terminal, {}), true);
+    assert.equal(wantsColor(pipe, {}), false);
+    assert.equal(wantsColor(terminal, { NO_COLOR: "1" }), false);
+    assert.equal(wantsColor(pipe, { FORCE_COLOR: "1" }), true);
+    assert.equal(wantsColor(terminal, { FORCE_COLOR: "0" }), true);
+    assert.equal(wantsColor(pipe, { FORCE_COLOR: "1", NO_COLOR: "1" }), false);
   });
 
   it("a filter naming nothing in the file is a command-line mistake, with a suggestion", () => {

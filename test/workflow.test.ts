@@ -39,7 +39,17 @@ describe(".github/workflows/access.yml", () => {
     assert.deepEqual(action(review, "actions/checkout")[0].with, { "fetch-depth": 0 });
     assert.deepEqual(
       review.steps.filter((s) => s.run).map((s) => s.run!.trim()),
-      ["npm ci", "npx sso-access check", 'npx sso-access diff --base "origin/${{ github.base_ref }}" --format markdown > access-diff.md'],
+      [
+        "npm ci",
+        "npx sso-access check",
+        'npx sso-access diff --base "origin/${{ github.base_ref }}" --format markdown > access-diff.md\ncat access-diff.md >> "$GITHUB_STEP_SUMMARY"',
+      ],
+    );
+    // A fork's pull request has a read-only token and no secrets: only the steps that need neither run.
+    const sameRepository = "github.event.pull_request.head.repo.full_name == github.repository";
+    assert.deepEqual(
+      review.steps.filter((s) => (s as { if?: string }).if === sameRepository).map((s) => s.uses!.split("@")[0]),
+      ["marocchino/sticky-pull-request-comment", "aws-actions/configure-aws-credentials", "pulumi/actions"],
     );
     assert.deepEqual(action(review, "marocchino/sticky-pull-request-comment")[0].with, { header: "sso-access-diff", path: "access-diff.md" });
     const [preview] = action(review, "pulumi/actions");
