@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Grant } from "../matrix/access";
-import type { Plan } from "../matrix/plan";
+import { byText, type Plan } from "../matrix/plan";
 import { REGION } from "../matrix/schema";
 import { decodeText } from "../matrix/source";
 
@@ -74,7 +74,7 @@ export function profilesFor(grants: readonly Grant[], template: string, session:
     seen.set(name, profile);
     profiles.push(profile);
   }
-  return profiles.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return profiles.sort((a, b) => byText(a.name, b.name));
 }
 
 export function configBlock(plan: Plan, grants: readonly Grant[], options: { session?: string; region?: string; template?: string }): ConfigBlock {

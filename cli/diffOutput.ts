@@ -1,7 +1,7 @@
 import { structuredPatch } from "diff";
 import type { AccessDiff, AssignmentChange, EntityChanges, FieldChange, PermissionSetChange } from "../matrix/diff";
 import { groupBy, plural } from "../matrix/diff";
-import type { Value } from "../matrix/plan";
+import { byText, type Value } from "../matrix/plan";
 import { accountLabel, md, renderMarkdownTable, type Paint } from "./output";
 
 /** Renders an access diff for a terminal (text), a pull request comment (markdown) or a program (json). */
@@ -183,7 +183,7 @@ export function renderDiffMarkdown(d: AccessDiff, before: string, after: string)
     section(`${title} (${list.length})`);
     out.push(renderMarkdownTable(["Principal", "Permission set", "Account", "Reaches"], list.map((a) => [principal(a), a.permissionSet, where(a), reaches(a.users)])));
     out.push("", "<details><summary>By account</summary>", "");
-    const byAccount = [...list].sort((a, b) => (a.accountName < b.accountName ? -1 : a.accountName > b.accountName ? 1 : 0));
+    const byAccount = [...list].sort((a, b) => byText(a.accountName, b.accountName));
     out.push(renderMarkdownTable(["Account", "Principal", "Permission set"], byAccount.map((a) => [where(a), principal(a), a.permissionSet])));
     out.push("", "</details>");
   }

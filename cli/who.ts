@@ -1,6 +1,6 @@
 import { effectiveAccess, viaText, type ExternalGrant, type Grant } from "../matrix/access";
 import type { ValidMatrix } from "../matrix/load";
-import type { Plan } from "../matrix/plan";
+import { byText, type Plan } from "../matrix/plan";
 import { didYouMean } from "../matrix/suggest";
 import { renderCsv, renderMarkdownTable, renderTable, type Paint } from "./output";
 
@@ -31,12 +31,11 @@ export interface WhoReport {
 
 type Row = { readonly accountName: string; readonly permissionSet: string } & ({ readonly user: string } | { readonly group: string });
 const who = (r: Row) => ("user" in r ? r.user : r.group);
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** The order of JSON rows in each view (the text formats sort the cells they show). */
 const VIEW_ORDER: Record<WhoView, (a: Row, b: Row) => number> = {
-  user: (a, b) => cmp(who(a), who(b)) || cmp(a.accountName, b.accountName) || cmp(a.permissionSet, b.permissionSet),
-  account: (a, b) => cmp(a.accountName, b.accountName) || cmp(a.permissionSet, b.permissionSet) || cmp(who(a), who(b)),
-  "permission-set": (a, b) => cmp(a.permissionSet, b.permissionSet) || cmp(a.accountName, b.accountName) || cmp(who(a), who(b)),
+  user: (a, b) => byText(who(a), who(b)) || byText(a.accountName, b.accountName) || byText(a.permissionSet, b.permissionSet),
+  account: (a, b) => byText(a.accountName, b.accountName) || byText(a.permissionSet, b.permissionSet) || byText(who(a), who(b)),
+  "permission-set": (a, b) => byText(a.permissionSet, b.permissionSet) || byText(a.accountName, b.accountName) || byText(who(a), who(b)),
 };
 
 /** A filter value that names nothing in the file: a mistake on the command line. */
@@ -108,7 +107,7 @@ function rowsOf(report: WhoReport): string[][] {
   const key = (r: (typeof rows)[number], i: number) => (i === principal ? r.sortAs : r.cells[i]);
   return rows
     .sort((a, b) => {
-      for (const i of order) if (key(a, i) !== key(b, i)) return key(a, i) < key(b, i) ? -1 : 1;
+      for (const i of order) if (key(a, i) !== key(b, i)) return byText(key(a, i), key(b, i));
       return 0;
     })
     .map((r) => r.cells);

@@ -1,3 +1,5 @@
+import { byText } from "./plan";
+
 /**
  * A problem found in an access matrix, located in its source file.
  * Every stage (reading, YAML, schema, references) reports these, and they are printed one per line as
@@ -41,7 +43,7 @@ export function formatProblem(p: Problem): string {
 export function sortProblems(problems: readonly Problem[]): Problem[] {
   const seen = new Set<string>();
   return [...problems]
-    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0))
+    .sort((a, b) => byText(a.file, b.file) || a.line - b.line || a.column - b.column || byText(a.message, b.message))
     .filter((p) => {
       const key = formatProblem(p);
       if (seen.has(key)) return false;
