@@ -5,7 +5,8 @@ import { effectiveAccess } from "../matrix/access";
 import { diffAccess, groupBy, plural, snapshot } from "../matrix/diff";
 import { expand } from "../matrix/expand";
 import { loadMatrixFile, loadMatrixText, type LoadResult, type ValidMatrix } from "../matrix/load";
-import { formatProblem } from "../matrix/problems";
+import { checkWarnings } from "../matrix/guardrails";
+import { formatProblem, sortProblems } from "../matrix/problems";
 import { matrixJsonSchema } from "../matrix/schema";
 import { didYouMean } from "../matrix/suggest";
 import { ConfigError, DEFAULT_PROFILE_TEMPLATE, OptionError, configBlock, defaultConfigPath, renderBlock, userFileName, writeAll, writeConfig } from "./awsConfig";
@@ -78,11 +79,17 @@ export function run(argv: readonly string[], io: Io = stdio): number {
     .command("check")
     .description("validate the access matrix; every problem is printed as file:line:column  path  message")
     .argument("[file]", "the access matrix", "access.yaml")
-    .addHelpText("after", EXIT_CODES)
-    .action((file: string) => {
+    .option("--warnings", "also report what is allowed but likely a mistake (exit code unchanged)")
+    .addHelpText("after", `\nWarnings: more than 10 policies on a set (IAM's default per role), sets assigned nowhere, groups with no members\nand no assignments, users in no group.${EXIT_CODES}`)
+    .action((file: string, o: { warnings?: boolean }) => {
       const loaded = load(file, io);
       if (!loaded) return void (code = EXIT.problems);
-      const s = summarize(expand(loaded));
+      const plan = expand(loaded);
+      const s = summarize(plan);
+      if (o.warnings) {
+        const found = sortProblems(checkWarnings(loaded, new Set(plan.assignments.map((a) => a.permissionSet))));
+        if (found.length) io.err(found.map(formatProblem).join("\n"));
+      }
       io.out(`${loaded.file}: valid (${s.accounts} accounts, ${s.permissionSets} permission sets, ${s.groups} groups, ${s.users} users, ${s.assignments} assignments)`);
     });
 

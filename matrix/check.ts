@@ -86,6 +86,11 @@ export function checkMatrix(doc: unknown, locator: Locator, files: SiblingFiles)
   const raw: Raw = isMap(doc) ? doc : {};
   const at = (p: DocPath, message: string, where: "key" | "value" = "value") => problems.push(locator.problem(p, message, where));
 
+  const checkDuration = (iso: unknown, p: DocPath) => {
+    const seconds = typeof iso === "string" ? durationSeconds(iso) : undefined;
+    if (seconds !== undefined && (seconds < 3600 || seconds > 12 * 3600)) at(p, `session duration ${iso} is outside what Identity Center allows; use PT1H to PT12H`);
+  };
+
   const region = isMap(raw.identityCenter) && typeof raw.identityCenter.region === "string" ? raw.identityCenter.region : "us-east-1";
   const partition = partitionOf(region);
   const accounts = section<Account>(raw.accounts, AccountSchema);
@@ -120,12 +125,7 @@ export function checkMatrix(doc: unknown, locator: Locator, files: SiblingFiles)
   // Permission sets.
   for (const [name, set] of permissionSets.valid) {
     const base = ["permissionSets", name];
-    if (set.sessionDuration !== undefined) {
-      const seconds = durationSeconds(set.sessionDuration)!;
-      if (seconds < 3600 || seconds > 12 * 3600) {
-        at([...base, "sessionDuration"], `session duration ${set.sessionDuration} is outside what Identity Center allows; use PT1H to PT12H`);
-      }
-    }
+    if (set.sessionDuration !== undefined) checkDuration(set.sessionDuration, [...base, "sessionDuration"]);
     const managed = set.managedPolicies ?? [];
     const count = managed.length + (set.customerManagedPolicies?.length ?? 0);
     if (count > MAX_ATTACHED_POLICIES) {
@@ -266,6 +266,25 @@ export function checkMatrix(doc: unknown, locator: Locator, files: SiblingFiles)
       at(base, "this assignment reaches no account (OU, tag and all-account targets skip the management account; name it in accounts to include it); fix its targets or remove it");
     }
   });
+
+  // Guardrails: their durations are possible, and every name they use resolves.
+  if (isMap(raw.guardrails)) {
+    const g = raw.guardrails;
+    checkDuration(g.maxSessionDuration, ["guardrails", "maxSessionDuration"]);
+    const privileged = isMap(g.privileged) ? g.privileged : {};
+    const p = ["guardrails", "privileged"];
+    checkDuration(privileged.maxSessionDuration, [...p, "maxSessionDuration"]);
+    (Array.isArray(privileged.permissionSets) ? privileged.permissionSets : []).forEach((ps: unknown, i) => {
+      if (typeof ps === "string" && !permissionSets.keys.includes(ps)) at([...p, "permissionSets", i], `unknown permission set "${ps}"${didYouMean(ps, permissionSets.keys)}`);
+    });
+    (Array.isArray(privileged.groups) ? privileged.groups : []).forEach((group: unknown, i) => {
+      if (typeof group === "string" && !groups.keys.includes(group)) at([...p, "groups", i], `unknown group "${group}"${didYouMean(group, groups.keys)}`);
+    });
+    const selector = isMap(privileged.accounts) ? privileged.accounts : {};
+    checkAccounts(selector.accounts, [...p, "accounts", "accounts"]);
+    checkOus(selector.ous, [...p, "accounts", "ous"]);
+    checkTags(selector.tags, [...p, "accounts", "tags"]);
+  }
 
   return { problems, inlinePolicies };
 }

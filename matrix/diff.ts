@@ -1,6 +1,7 @@
 import { effectiveAccess, groupMembers, targetKey, viaText, type Access, type Grant, type Target } from "./access";
 import type { ValidMatrix } from "./load";
 import { TYPE, byText, type AssignmentRow, type ComponentPlan, type Plan, type Value } from "./plan";
+import { PRIVILEGED_MANAGED_POLICIES, privilegedSets } from "./privilege";
 import type { Matrix } from "./schema";
 
 /**
@@ -14,17 +15,13 @@ export interface Snapshot {
   readonly matrix: Matrix;
   readonly plan: Plan;
   readonly access: Access;
+  /** Privileged permission sets and why (matrix/privilege.ts). */
+  readonly privileged: ReadonlyMap<string, readonly string[]>;
 }
 
 export function snapshot(valid: ValidMatrix, plan: Plan): Snapshot {
-  return { matrix: valid.matrix, plan, access: effectiveAccess(valid, plan) };
+  return { matrix: valid.matrix, plan, access: effectiveAccess(valid, plan), privileged: privilegedSets(valid.matrix, valid.inlinePolicies) };
 }
-
-/**
- * AWS managed policies that amount to administrator access: AdministratorAccess itself, and IAMFullAccess, with
- * which a holder can grant themselves anything. Gains of these lead the risk summary.
- */
-export const PRIVILEGED_POLICIES = ["AdministratorAccess", "IAMFullAccess"] as const;
 
 export interface AccountRef {
   readonly name: string;
@@ -88,7 +85,8 @@ export interface PermissionSetChange {
 }
 
 export interface PrivilegedGain {
-  readonly policy: string;
+  /** What makes it privileged: a managed policy name such as AdministratorAccess, or another reason (matrix/privilege.ts). */
+  readonly reason: string;
   readonly people: readonly string[];
   /** External groups: everyone in them gains it. */
   readonly externalGroups: readonly string[];
@@ -146,7 +144,8 @@ function riskSummary(d: Omit<AccessDiff, "risk">): string {
   const region = d.settings.find((c) => c.field === "region");
   if (region) parts.push(`the Identity Center region changes from ${region.from} to ${region.to}: every resource is deleted there and created here`);
   for (const gain of d.privilegedGains) {
-    const where = `${gain.policy} in ${plural(gain.accounts.length, "account")}`;
+    const what = (PRIVILEGED_MANAGED_POLICIES as readonly string[]).includes(gain.reason) ? gain.reason : `privileged access (${gain.reason})`;
+    const where = `${what} in ${plural(gain.accounts.length, "account")}`;
     if (gain.people.length) parts.push(`${plural(gain.people.length, "person", "people")} ${gain.people.length === 1 ? "gains" : "gain"} ${where}`);
     if (gain.externalGroups.length) {
       parts.push(`${gain.externalGroups.length === 1 ? "external group" : "external groups"} ${gain.externalGroups.join(", ")} (members unknown) ${gain.externalGroups.length === 1 ? "gains" : "gain"} ${where}`);
@@ -383,28 +382,28 @@ function permissionSetChanges(before: Snapshot | undefined, after: Snapshot): Pe
   return out;
 }
 
-/** Per privileged policy: the people and external groups who hold it in an account after the change but not before, and where. */
+/** Per reason a set is privileged: the people and external groups who hold such a set in an account after the change but not before, and where. */
 function privilegedGainsOf(before: Snapshot | undefined, after: Snapshot): PrivilegedGain[] {
-  // Keys: policy, then "user" or "group", the name, the account id.
+  // Keys: reason, "user" or "group", the name, the account id.
   const held = (side: Snapshot | undefined) => {
-    const policiesOf = new Map((side?.plan.permissionSets ?? []).map((c) => [c.component.name, (permissionSetShape(c).get("managedPolicies") ?? []) as string[]]));
     const holders = [
       ...(side?.access.grants ?? []).map((g) => ({ kind: "user", name: g.user, set: g.permissionSet, accountId: g.accountId })),
       ...(side?.access.externalGrants ?? []).map((g) => ({ kind: "group", name: g.group, set: g.permissionSet, accountId: g.accountId })),
     ];
-    return holders.flatMap((h) => (policiesOf.get(h.set) ?? []).map((policy) => [policy, h.kind, h.name, h.accountId].join("\u0000")));
+    return holders.flatMap((h) => (side!.privileged.get(h.set) ?? []).map((reason) => [reason, h.kind, h.name, h.accountId].join("\u0000")));
   };
   const { added } = delta(held(before), held(after), (k) => k);
   const names = new Map(after.plan.inventory.map((a) => [a.id, a.name]));
   const unique = (list: string[]) => [...new Set(list)].sort(byText);
-  return PRIVILEGED_POLICIES.map((policy) => {
-    const gains = added.filter((k) => k.startsWith(`${policy}\u0000`)).map((k) => k.split("\u0000"));
-    const accounts = unique(gains.map(([, , , id]) => id)).map((id) => ({ name: names.get(id)!, id })).sort((a, b) => byText(a.name, b.name));
-    return {
-      policy,
-      people: unique(gains.filter(([, kind]) => kind === "user").map(([, , name]) => name)),
-      externalGroups: unique(gains.filter(([, kind]) => kind === "group").map(([, , name]) => name)),
-      accounts,
-    };
-  }).filter((g) => g.people.length || g.externalGroups.length);
+  return groupBy(
+    added.map((k) => k.split("\u0000")),
+    ([reason]) => reason,
+  ).map(([reason, gains]) => ({
+    reason,
+    people: unique(gains.filter(([, kind]) => kind === "user").map(([, , name]) => name)),
+    externalGroups: unique(gains.filter(([, kind]) => kind === "group").map(([, , name]) => name)),
+    accounts: unique(gains.map(([, , , id]) => id))
+      .map((id) => ({ name: names.get(id)!, id }))
+      .sort((a, b) => byText(a.name, b.name)),
+  }));
 }

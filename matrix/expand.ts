@@ -1,7 +1,7 @@
 import { groupMembers } from "./access";
 import type { ValidMatrix } from "./load";
 import { managedPolicyArn, partitionOf } from "./policies";
-import type { Account, Assignment, TagSelector } from "./schema";
+import type { Account, AccountSelector, Assignment, TagSelector } from "./schema";
 import {
   LOOKUP,
   TYPE,
@@ -237,29 +237,15 @@ function sortedRecord(record: Record<string, string>): Record<string, string> {
  * set and account reached twice is one assignment.
  */
 export function expandAssignments(entries: readonly Assignment[], inventory: readonly InventoryAccount[]): AssignmentRow[] {
-  const byRef = new Map<string, InventoryAccount>();
-  for (const account of inventory) {
-    byRef.set(account.name, account);
-    byRef.set(account.id, account);
-  }
+  const names = new Map(inventory.map((a) => [a.id, a.name]));
   const rows = new Map<string, AssignmentRow>();
   for (const entry of entries) {
     const principalType: PrincipalType = entry.group !== undefined ? "GROUP" : "USER";
     const principalName = (entry.group ?? entry.user)!;
-    const excluded = new Set<string>();
-    for (const ref of entry.exclude?.accounts ?? []) excluded.add(byRef.get(ref)!.id);
-    for (const account of inventory) {
-      if (inOus(account, entry.exclude?.ous) || matchesTags(account, entry.exclude?.tags)) excluded.add(account.id);
-    }
-    const targets = new Set<string>();
-    for (const ref of entry.accounts ?? []) targets.add(byRef.get(ref)!.id);
-    for (const account of inventory) {
-      if (account.management) continue;
-      if (entry.allAccounts || inOus(account, entry.ous) || matchesTags(account, entry.tags)) targets.add(account.id);
-    }
-    for (const accountId of targets) {
+    const excluded = selectAccounts(entry.exclude ?? {}, inventory, false);
+    for (const accountId of selectAccounts(entry, inventory, true)) {
       if (excluded.has(accountId)) continue;
-      const accountName = byRef.get(accountId)!.name;
+      const accountName = names.get(accountId)!;
       for (const permissionSet of entry.permissionSets) {
         const key = `${principalType}\u0000${principalName}\u0000${permissionSet}\u0000${accountId}`;
         rows.set(key, { principalType, principalName, permissionSet, accountId, accountName });
@@ -273,6 +259,24 @@ export function expandAssignments(entries: readonly Assignment[], inventory: rea
       byText(a.permissionSet, b.permissionSet) ||
       byText(a.accountId, b.accountId),
   );
+}
+
+/**
+ * The ids of the accounts a selector chooses: accounts named (by inventory name or id), and every account in one
+ * of `ous` (or below), matching all of `tags`, or any account with `allAccounts`. With `skipManagement`, the OU,
+ * tag and all-account choices leave out the management account (naming it still chooses it).
+ */
+export function selectAccounts(selector: AccountSelector, inventory: readonly InventoryAccount[], skipManagement: boolean): Set<string> {
+  const chosen = new Set<string>();
+  for (const ref of selector.accounts ?? []) {
+    const account = inventory.find((a) => a.name === ref || a.id === ref);
+    if (account) chosen.add(account.id);
+  }
+  for (const account of inventory) {
+    if (skipManagement && account.management) continue;
+    if (selector.allAccounts || inOus(account, selector.ous) || matchesTags(account, selector.tags)) chosen.add(account.id);
+  }
+  return chosen;
 }
 
 /** Everything an OU target can name: each account's OU and all of its ancestors. */

@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { checkMatrix } from "./check";
+import { checkGuardrails } from "./guardrails";
 import { MatrixError, sortProblems, type Problem } from "./problems";
 import { MatrixSchema, type Matrix } from "./schema";
 import { folderFiles, readText, type SiblingFiles } from "./source";
@@ -44,7 +45,11 @@ export function loadMatrixText(text: string, shownName: string, files: SiblingFi
   const checked = checkMatrix(value, locator, files);
   problems.push(...checked.problems);
   if (problems.length || !result.success) return { ok: false, problems: sortProblems(problems) };
-  return { ok: true, value: { file: shownName, matrix: result.data, inlinePolicies: checked.inlinePolicies, locator } };
+  const valid: ValidMatrix = { file: shownName, matrix: result.data, inlinePolicies: checked.inlinePolicies, locator };
+  // The organization's guardrails reason about what the file grants, so they judge a file that is otherwise valid.
+  const violations = checkGuardrails(valid);
+  if (violations.length) return { ok: false, problems: sortProblems(violations) };
+  return { ok: true, value: valid };
 }
 
 /** loadMatrixFile for callers that want an exception (MatrixError lists every problem). */

@@ -110,6 +110,33 @@ export const AssignmentSchema = z.strictObject({
   description: text(1024, "description").optional(),
 });
 
+const duration = (what: string) =>
+  described(z.string().regex(SESSION_DURATION, 'a session duration is ISO-8601, e.g. "PT8H" or "PT1H30M"'), what);
+
+/** Accounts chosen the way assignments choose them; an empty selector chooses every account. */
+export const AccountSelectorSchema = z.strictObject({
+  accounts: described(nameList, "Accounts by inventory name or 12-digit id.").optional(),
+  ous: described(nameList, "OU paths: every account at or below each.").optional(),
+  tags: tagSelector.optional(),
+  allAccounts: described(z.boolean(), "Every account in the inventory, the management account included.").optional(),
+});
+
+export const GuardrailsSchema = z.strictObject({
+  maxSessionDuration: duration("The longest session any permission set may have.").optional(),
+  requireDescriptions: described(z.boolean(), "Every permission set and every group created here has a description.").optional(),
+  forbidUserAssignments: described(z.boolean(), "Assign groups only: no assignment may name a user.").optional(),
+  privileged: described(
+    z.strictObject({
+      automatic: described(z.boolean(), "Treat as privileged every set with AdministratorAccess, PowerUserAccess or IAMFullAccess, or an inline policy allowing * or iam:*; default true.").optional(),
+      permissionSets: described(nameList, "Further permission sets to treat as privileged.").optional(),
+      maxSessionDuration: duration("The longest session a privileged permission set may have.").optional(),
+      accounts: described(AccountSelectorSchema, "Accounts where only `groups` may hold a privileged set (never a user directly); default every account.").optional(),
+      groups: described(nameList, "The only groups that may hold a privileged set in `accounts`.").optional(),
+    }),
+    "Rules for privileged permission sets.",
+  ).optional(),
+});
+
 export const MatrixSchema = z
   .strictObject({
     version: described(z.literal(1, { error: "version must be 1" }), "Format version of this file."),
@@ -125,6 +152,7 @@ export const MatrixSchema = z
     groups: described(z.record(z.string().regex(GROUP_KEY, "a group key is 1-128 letters, digits or +=,.@_-"), GroupSchema), "Groups by key.").optional(),
     users: described(z.record(z.string().regex(USER_NAME, "a user name is 1-128 characters with no whitespace"), UserSchema), "Users by user name.").optional(),
     assignments: described(z.array(AssignmentSchema), "Who gets which permission sets in which accounts.").optional(),
+    guardrails: described(GuardrailsSchema, "Organization rules that every change of this file must keep; check, plan and pulumi preview enforce them.").optional(),
   })
   .meta({ title: "sso-access access matrix", description: "The access matrix of one AWS Organization (access.yaml, version 1)." });
 
@@ -135,6 +163,8 @@ export type Group = z.infer<typeof GroupSchema>;
 export type User = z.infer<typeof UserSchema>;
 export type Assignment = z.infer<typeof AssignmentSchema>;
 export type TagSelector = NonNullable<Assignment["tags"]>;
+export type AccountSelector = z.infer<typeof AccountSelectorSchema>;
+export type Guardrails = z.infer<typeof GuardrailsSchema>;
 
 /** The JSON Schema editors use to complete and check access.yaml (committed as access.schema.json). */
 export function matrixJsonSchema(): Record<string, unknown> {

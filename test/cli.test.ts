@@ -73,6 +73,22 @@ Region eu-west-1 (partition aws). The Identity Center instance is looked up ther
     });
   });
 
+  it("check --warnings reports what is likely a mistake, located, and still exits 0", () => {
+    const file = "test/fixtures/valid/warnings.yaml";
+    assert.deepEqual(capture(["check", "--warnings", file]), {
+      code: 0,
+      out: `${file}: valid (1 accounts, 2 permission sets, 2 groups, 2 users, 2 assignments)`,
+      err: [
+        `${file}:11:3  permissionSets.Broad  warning: 11 managed and customer managed policies; IAM allows 10 per role unless the quota is raised in every account the set is assigned to`,
+        `${file}:20:3  permissionSets.Unused  warning: permission set "Unused" is assigned nowhere; assign it or remove it`,
+        `${file}:25:3  groups.Empty  warning: group "Empty" has no members and no assignments; fill it or remove it`,
+        `${file}:32:3  users.bo  warning: user "bo" is in no group; access by group membership is easier to review`,
+      ].join("\n"),
+    });
+    assert.deepEqual(capture(["check", file]).err, "");
+    assert.deepEqual(capture(["check", "--warnings"]).err, "", "the sample has nothing to warn about");
+  });
+
   it("check prints located problems and exits 1", () => {
     const { code, out, err } = capture(["check", "test/fixtures/invalid/dangling-references.yaml"]);
     assert.equal(code, 1);

@@ -30,7 +30,7 @@ function at(file: string, needle: string): string {
 
 const DEVELOPERS_ON_WORKLOADS: [string, string] = [
   "  - group: Developers\n",
-  "  - group: Developers\n    permissionSets: [Developer]\n    ous: [Workloads]\n  - group: Developers\n",
+  "  - group: Developers\n    permissionSets: [ReadOnly]\n    ous: [Workloads]\n  - group: Developers\n",
 ];
 
 /** The review scenario: memberships, a user in and out, an account moved, a permission set tightened in one way and widened in another. */
@@ -57,17 +57,17 @@ describe("sso-access diff", () => {
 
 People
   alex.kim
-    + Developer in taylor (222222222222) via Developers
+    + ReadOnly in taylor (222222222222) via Developers
   priya.patel
-    + Developer in taylor (222222222222) via Developers
+    + ReadOnly in taylor (222222222222) via Developers
 
 Assignments granted (1), by principal
   group Developers: reaches alex.kim, priya.patel
-    + Developer in taylor (222222222222)
+    + ReadOnly in taylor (222222222222)
 
 Assignments granted, by account
   taylor (222222222222)
-    + group Developers: Developer`,
+    + group Developers: ReadOnly`,
     });
   });
 
@@ -85,8 +85,8 @@ Assignments granted, by account
     assert.equal(json.changed, true);
     assert.deepEqual(json.settings, []);
     assert.deepEqual(json.privilegedGains, [
-      { policy: "AdministratorAccess", people: ["lee.chen"], externalGroups: [], accounts: [{ name: "management", id: "111111111111" }, { name: "taylor", id: "222222222222" }] },
-      { policy: "IAMFullAccess", people: ["alex.kim", "priya.patel"], externalGroups: [], accounts: [{ name: "sandbox", id: "333333333333" }] },
+      { reason: "AdministratorAccess", people: ["lee.chen"], externalGroups: [], accounts: [{ name: "management", id: "111111111111" }, { name: "taylor", id: "222222222222" }] },
+      { reason: "IAMFullAccess", people: ["alex.kim", "priya.patel"], externalGroups: [], accounts: [{ name: "sandbox", id: "333333333333" }] },
     ]);
     assert.deepEqual(json.revoked, [{ principalType: "GROUP", principalName: "Auditors", permissionSet: "ReadOnly", accountId: "333333333333", accountName: "sandbox", users: ["sam.rivera"] }]);
     assert.deepEqual(json.memberships, [
@@ -236,7 +236,7 @@ Permission sets
       assert.equal(code, 0);
       const json = JSON.parse(out);
       assert.equal(json.before, "HEAD:org/access.yaml (missing)");
-      assert.equal(json.risk, "1 person gains AdministratorAccess in 2 accounts; 4 people gain access in 3 accounts.");
+      assert.equal(json.risk, "1 person gains AdministratorAccess in 2 accounts; 2 people gain PowerUserAccess in 1 account; 4 people gain access in 3 accounts.");
       assert.equal(json.granted.length, 6);
       assert.deepEqual(json.users.added, ["alex.kim", "jane.doe", "priya.patel", "sam.rivera"]);
     });

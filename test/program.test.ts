@@ -19,7 +19,7 @@ import {
 } from "./mocks";
 
 const ROOT = path.resolve(__dirname, "..");
-const FIXTURES = ["access.yaml", "test/fixtures/valid/ou-tags-exclusions.yaml", "test/fixtures/valid/external-principals.yaml", "test/fixtures/valid/policies.yaml", "test/fixtures/valid/effective-access.yaml"];
+const FIXTURES = ["access.yaml", "test/fixtures/valid/ou-tags-exclusions.yaml", "test/fixtures/valid/external-principals.yaml", "test/fixtures/valid/policies.yaml", "test/fixtures/valid/effective-access.yaml", "test/fixtures/valid/warnings.yaml"];
 
 let mocks: RecordingMocks;
 let AccessMatrix: typeof AccessMatrixClass;

@@ -45,7 +45,7 @@ describe("the JSON Schema for editors", () => {
     const schema = matrixJsonSchema() as { required: string[]; additionalProperties: boolean; properties: Record<string, unknown> };
     assert.deepEqual(schema.required, ["version", "identityCenter", "accounts"]);
     assert.equal(schema.additionalProperties, false);
-    assert.deepEqual(Object.keys(schema.properties), ["version", "identityCenter", "accounts", "permissionSets", "groups", "users", "assignments"]);
+    assert.deepEqual(Object.keys(schema.properties), ["version", "identityCenter", "accounts", "permissionSets", "groups", "users", "assignments", "guardrails"]);
   });
 
   it(`a real JSON Schema validator (ajv, draft 2020-12) accepts the sample and every valid fixture (${VALID.length} files)`, () => {
