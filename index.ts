@@ -1,27 +1,45 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AccessMatrix } from "./components/accessMatrix";
+import { previousDeployment } from "./components/previousDeployment";
 import { expand } from "./matrix/expand";
 import { loadMatrixFile } from "./matrix/load";
 import { MatrixError } from "./matrix/problems";
+import { checkRemovals, deployedOf, removalVerdict } from "./matrix/removalGuard";
 
-// The program: stack config in, the access matrix validated and expanded, one component, outputs out.
-const config = new pulumi.Config();
-const loaded = loadMatrixFile(config.get("accessFile") || "access.yaml");
-if (!loaded.ok) {
-  // A RunError prints its message alone: the located problems, no stack trace. Nothing has been declared yet.
-  throw new pulumi.RunError(new MatrixError(loaded.problems).message);
-}
-const plan = expand(loaded.value);
-const access = new AccessMatrix(plan.root.name, {
-  plan,
-  instanceArn: config.get("instanceArn") || undefined,
-  identityStoreId: config.get("identityStoreId") || undefined,
-});
+// The program: stack config in, the access matrix validated and expanded, the removal guard, one component,
+// outputs out. Nothing is declared until the file is valid and the guard lets the change through.
+export = async () => {
+  const config = new pulumi.Config();
+  const loaded = loadMatrixFile(config.get("accessFile") || "access.yaml");
+  if (!loaded.ok) {
+    // A RunError prints its message alone: the located problems, no stack trace.
+    throw new pulumi.RunError(new MatrixError(loaded.problems).message);
+  }
+  const plan = expand(loaded.value);
+  const deployed = deployedOf(plan);
+  // Empty means unset: Pulumi.yaml declares these keys with empty defaults. removalVerdict checks the numbers.
+  const setting = (key: string) => config.get(key) || undefined;
+  const number = (key: string) => (setting(key) === undefined ? undefined : Number(setting(key)));
+  const limits = { maxShare: number("maxRemovalShare"), maxCount: number("maxRemovals"), allow: setting("allowRemovals") };
+  const removals = checkRemovals(await previousDeployment(), deployed, limits);
+  const stop = removalVerdict(removals, limits);
+  if (stop) throw new pulumi.RunError(stop);
+  if (removals.reasons.length) pulumi.log.warn(`removing what ${removals.fingerprint} names, as sso-access:allowRemovals allows; delete the key after this deployment`);
 
-export const instanceArn = access.instanceArn;
-export const identityStoreId = access.identityStoreId;
-export const permissionSetArns = access.permissionSetArns;
-export const groupIds = access.groupIds;
-export const userIds = access.userIds;
-export const assignmentCount = access.assignmentCount;
-export const portalUrl = access.portalUrl;
+  const access = new AccessMatrix(plan.root.name, {
+    plan,
+    instanceArn: config.get("instanceArn") || undefined,
+    identityStoreId: config.get("identityStoreId") || undefined,
+  });
+  return {
+    instanceArn: access.instanceArn,
+    identityStoreId: access.identityStoreId,
+    permissionSetArns: access.permissionSetArns,
+    groupIds: access.groupIds,
+    userIds: access.userIds,
+    assignmentCount: access.assignmentCount,
+    portalUrl: access.portalUrl,
+    /** What this deployment declared: the next one compares against it (the removal guard). */
+    deployed,
+  };
+};

@@ -52,6 +52,10 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   invocations: Invocation[] = [];
   /** What ssoadmin.getInstances returns; tests change it to provoke errors. */
   instances = { arns: [MOCK_INSTANCE_ARN], identityStoreIds: [MOCK_IDENTITY_STORE_ID] };
+  /** The outputs the stack's last deployment left, as a StackReference to the stack itself reads them. */
+  stackOutputs: Record<string, unknown> = {};
+  /** Names of the stacks read through StackReference (kept apart from the registrations of the program). */
+  stackReferences: string[] = [];
   /** Set by the monitor hook just before each newResource call (synchronously, so no interleaving). */
   private meta: { parent: string; dependencies: string[] } | undefined;
 
@@ -59,11 +63,17 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     this.registrations = [];
     this.invocations = [];
     this.instances = { arns: [MOCK_INSTANCE_ARN], identityStoreIds: [MOCK_IDENTITY_STORE_ID] };
+    this.stackOutputs = {};
+    this.stackReferences = [];
   }
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
     const meta = this.meta;
     this.meta = undefined;
+    if (args.type === "pulumi:pulumi:StackReference") {
+      this.stackReferences.push(args.inputs.name);
+      return { id: args.inputs.name, state: { name: args.inputs.name, outputs: this.stackOutputs, secretOutputNames: [] } };
+    }
     this.registrations.push({
       type: args.type,
       name: args.name,
@@ -98,7 +108,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 
   /** Installs these mocks (once per mocha process) and hooks the mock monitor to see parents and dependencies. */
   async install(): Promise<void> {
-    await pulumi.runtime.setMocks(this, "sso-access", "test", false);
+    await pulumi.runtime.setMocks(this, "sso-access", "test", false, "organization");
     const monitor = pulumi.runtime.getMonitor() as unknown as {
       registerResource: (req: RegisterRequest, callback: unknown) => unknown;
     };
@@ -157,4 +167,16 @@ function resolveRef(ref: Ref, plan: Plan): string {
   if (decl.type === TYPE.group) return mockValues.groupId(decl.inputs.displayName as string);
   if (decl.type === TYPE.user) return mockValues.userId(decl.inputs.userName as string);
   throw new Error(`no mock value for ${ref.$ref}.${ref.output}`);
+}
+
+/**
+ * Runs index.ts as the Pulumi engine does: a fresh copy of the module, its exported async function awaited. Resolves
+ * to the stack outputs; rejects with the RunError the program stops with. Set config and mocks before.
+ */
+export async function runIndex(): ReturnType<typeof import("../index")> {
+  const id = require.resolve("../index");
+  delete require.cache[id];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const main = require("../index") as typeof import("../index");
+  return main();
 }

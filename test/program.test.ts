@@ -16,6 +16,7 @@ import {
   valueOf,
   type RecordingMocks,
   type Registration,
+  runIndex,
 } from "./mocks";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -162,10 +163,8 @@ describe("the program under Pulumi mocks", () => {
 describe("index.ts end to end: the sample organization's story", () => {
   const loadIndex = async (accessFile: string) => {
     mocks.reset();
-    pulumi.runtime.setConfig("sso-access:accessFile", accessFile);
-    const id = require.resolve("../index");
-    delete require.cache[id];
-    return (await import("../index")) as typeof import("../index");
+    pulumi.runtime.setAllConfig({ "sso-access:accessFile": accessFile });
+    return runIndex();
   };
 
   it("creates the admins group, its Admin permission set of 8 hours, its user, and assigns it to both accounts", async () => {

@@ -1,0 +1,149 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { expand } from "../matrix/expand";
+import { loadMatrixOrThrow } from "../matrix/load";
+import { checkRemovals, deployedOf, removalVerdict, type Deployed } from "../matrix/removalGuard";
+import { runIndex, settled, sharedMocks, type RecordingMocks } from "./mocks";
+
+const ROOT = path.resolve(__dirname, "..");
+const names = (kind: string, n: number) => Array.from({ length: n }, (_, i) => `${kind}-${i}`);
+const deployed = (a: number, m: number, u: number): Deployed => ({ assignments: names("a", a), memberships: names("m", m), users: names("u", u) });
+
+describe("the removal guard: what it stops", () => {
+  it("lets the first deployment of a stack through: there is nothing to remove", () => {
+    const check = checkRemovals(undefined, deployed(0, 0, 0));
+    assert.deepEqual(check.reasons, []);
+    assert.equal(removalVerdict(check), undefined);
+  });
+
+  it("stops a removal of more than 25% of the assignments, and lets 25% through", () => {
+    assert.deepEqual(checkRemovals(deployed(8, 1, 1), deployed(6, 1, 1)).reasons, []);
+    const check = checkRemovals(deployed(8, 1, 1), deployed(5, 1, 1));
+    assert.deepEqual(check.removed, { assignments: ["a-5", "a-6", "a-7"], memberships: [], users: [] });
+    assert.deepEqual(check.reasons, ["it removes 3 of 8 assignments (38%), more than the 25% allowed"]);
+    assert.match(check.fingerprint, /^sha256:[0-9a-f]{16}$/);
+    assert.equal(
+      removalVerdict(check),
+      [
+        "the removal guard stopped this deployment before it changed anything: it removes 3 of 8 assignments (38%), more than the 25% allowed.",
+        "It would remove:",
+        "  - assignment a-5",
+        "  - assignment a-6",
+        "  - assignment a-7",
+        "If this is intended, allow exactly this removal for one deployment, run again, then delete the key (a key left in place stops the next deployment):",
+        `  pulumi config set sso-access:allowRemovals ${check.fingerprint}`,
+        "  pulumi config rm sso-access:allowRemovals",
+      ].join("\n"),
+    );
+  });
+
+  it("stops a change that removes every assignment, membership or user, whatever the share", () => {
+    assert.deepEqual(checkRemovals(deployed(1, 3, 2), deployed(0, 0, 2)).reasons, ["it removes all 1 assignments", "it removes all 3 memberships"]);
+  });
+
+  it("honours a configured share and count", () => {
+    assert.deepEqual(checkRemovals(deployed(10, 0, 0), deployed(5, 0, 0), { maxShare: 0.5 }).reasons, []);
+    assert.deepEqual(checkRemovals(deployed(10, 10, 0), deployed(10, 7, 0), { maxCount: 2 }).reasons, ["it removes 3 of 10 memberships (30%), more than the 2 allowed"]);
+    assert.equal(removalVerdict(checkRemovals(deployed(1, 0, 0), deployed(1, 0, 0)), { maxShare: 2 }), "sso-access:maxRemovalShare is 2; write a share from 0 to 1, e.g. 0.25");
+    assert.equal(removalVerdict(checkRemovals(deployed(1, 0, 0), deployed(1, 0, 0)), { maxCount: 1.5 }), "sso-access:maxRemovals is 1.5; write a whole number of 0 or more");
+  });
+
+  it("allowRemovals lets exactly the removal it names through, and a key left behind stops the next run", () => {
+    const check = checkRemovals(deployed(4, 0, 0), deployed(2, 0, 0));
+    assert.equal(removalVerdict(check, { allow: check.fingerprint }), undefined);
+    const other = checkRemovals(deployed(4, 0, 0), deployed(1, 0, 0));
+    assert.match(removalVerdict(other, { allow: check.fingerprint })!, new RegExp(`\\nsso-access:allowRemovals is set to ${check.fingerprint}, which allows another removal, not this one \\(${other.fingerprint}\\)\\.\\n`));
+    assert.equal(
+      removalVerdict(checkRemovals(deployed(2, 0, 0), deployed(2, 0, 0)), { allow: check.fingerprint }),
+      `sso-access:allowRemovals is set (${check.fingerprint}) but this deployment removes nothing the removal guard stops; delete the key so that it cannot allow a later removal: pulumi config rm sso-access:allowRemovals`,
+    );
+  });
+});
+
+describe("the removal guard in the Pulumi program", () => {
+  let mocks: RecordingMocks;
+  before(async () => {
+    mocks = await sharedMocks();
+  });
+
+  const sample = () => deployedOf(expand(loadMatrixOrThrow(path.join(ROOT, "access.yaml"), ROOT)));
+  /** The sample without the Auditors' assignment: 2 of its 6 assignments go. */
+  function withoutAuditors(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sso-access-guard-"));
+    const text = fs.readFileSync(path.join(ROOT, "access.yaml"), "utf8");
+    const entry = "  - group: Auditors\n    permissionSets: [ReadOnly]\n    ous: [Workloads]\n";
+    assert.ok(text.includes(entry));
+    fs.writeFileSync(path.join(dir, "access.yaml"), text.replace(entry, ""));
+    fs.cpSync(path.join(ROOT, "policies"), path.join(dir, "policies"), { recursive: true });
+    return path.join(dir, "access.yaml");
+  }
+  const run = async (file: string, previous: Deployed | undefined, config: Record<string, string> = {}) => {
+    mocks.reset();
+    if (previous) mocks.stackOutputs = { deployed: previous };
+    pulumi.runtime.setAllConfig({ "sso-access:accessFile": file, ...config });
+    const outputs = await runIndex();
+    await settled();
+    return outputs;
+  };
+
+  it("a new stack: reads its own outputs, finds none, deploys, and records what it declared", async () => {
+    const outputs = await run("access.yaml", undefined);
+    assert.deepEqual(mocks.stackReferences, ["organization/sso-access/test"]);
+    assert.deepEqual(outputs.deployed, sample());
+    assert.deepEqual(outputs.deployed.assignments, [
+      "group/Auditors/ReadOnly/222222222222",
+      "group/Auditors/ReadOnly/333333333333",
+      "group/Developers/Developer/333333333333",
+      "group/Developers/ReadOnly/333333333333",
+      "group/ProfessionalAfAdmins/Admin/111111111111",
+      "group/ProfessionalAfAdmins/Admin/222222222222",
+    ]);
+    assert.equal(mocks.registrations.length, 42);
+  });
+
+  it("stops before declaring anything when a third of the deployed assignments would go", async () => {
+    const error = await run(withoutAuditors(), sample()).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof pulumi.RunError);
+    const check = checkRemovals(sample(), { ...sample(), assignments: sample().assignments.filter((a) => !a.startsWith("group/Auditors/")) });
+    assert.equal(
+      (error as Error).message,
+      [
+        "the removal guard stopped this deployment before it changed anything: it removes 2 of 6 assignments (33%), more than the 25% allowed.",
+        "It would remove:",
+        "  - assignment group/Auditors/ReadOnly/222222222222",
+        "  - assignment group/Auditors/ReadOnly/333333333333",
+        "If this is intended, allow exactly this removal for one deployment, run again, then delete the key (a key left in place stops the next deployment):",
+        `  pulumi config set sso-access:allowRemovals ${check.fingerprint}`,
+        "  pulumi config rm sso-access:allowRemovals",
+      ].join("\n"),
+    );
+    assert.deepEqual(mocks.registrations, []);
+  });
+
+  it("goes ahead when allowRemovals names exactly that removal; the next run with the key left in place stops", async () => {
+    const file = withoutAuditors();
+    const fingerprint = checkRemovals(sample(), { ...sample(), assignments: sample().assignments.filter((a) => !a.startsWith("group/Auditors/")) }).fingerprint;
+    const outputs = await run(file, sample(), { "sso-access:allowRemovals": fingerprint });
+    assert.equal(outputs.deployed.assignments.length, 4);
+    const stale = await run(file, outputs.deployed, { "sso-access:allowRemovals": fingerprint }).then(() => undefined, (e: unknown) => e);
+    assert.equal(
+      (stale as Error).message,
+      `sso-access:allowRemovals is set (${fingerprint}) but this deployment removes nothing the removal guard stops; delete the key so that it cannot allow a later removal: pulumi config rm sso-access:allowRemovals`,
+    );
+    assert.deepEqual(mocks.registrations, []);
+  });
+
+  it("refuses a deployed output it did not write, rather than guessing", async () => {
+    mocks.reset();
+    mocks.stackOutputs = { deployed: { assignments: "all of them" } };
+    pulumi.runtime.setAllConfig({ "sso-access:accessFile": "access.yaml" });
+    const error = await runIndex().then(() => undefined, (e: unknown) => e);
+    assert.equal(
+      (error as Error).message,
+      'the stack output "deployed" is not what sso-access records, so the removal guard cannot tell what would be deleted; restore it, or export the stack and inspect it',
+    );
+  });
+});
