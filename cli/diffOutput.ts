@@ -47,6 +47,11 @@ export function describeChange(c: FieldChange, arrow: string): string {
   return `${label(c.field)} ${show(c.from)} ${arrow} ${show(c.to)}`;
 }
 
+/** What the removal guard will do with this change, when the stack's last deployment is the old file. */
+function guardNote(guard: NonNullable<AccessDiff["removalGuard"]>): string {
+  return `Removal guard: pulumi up will stop (${guard.reasons.join("; ")}) unless the stack allows exactly this removal: pulumi config set sso-access:allowRemovals ${guard.fingerprint} (with the default limits, when the last deployment is the old file).`;
+}
+
 /** A short line diff of two inline policies, pretty-printed, with two lines of context. */
 export function policyDiff(from: Value | null | undefined, to: Value | null | undefined): string[] {
   const pretty = (v: Value | null | undefined) => (typeof v === "string" ? `${JSON.stringify(JSON.parse(v), null, 2)}\n` : "");
@@ -84,6 +89,7 @@ export function renderDiffText(d: AccessDiff, before: string, after: string, pai
   const signed = (sign: "+" | "-" | "~", text: string, indent = "  ") =>
     lines.push(indent + (sign === "+" ? paint("green", `+ ${text}`) : sign === "-" ? paint("red", `- ${text}`) : paint("yellow", `~ ${text}`)));
 
+  if (d.removalGuard) lines.push("", paint("yellow", guardNote(d.removalGuard)));
   if (d.settings.length) {
     section("Identity Center");
     for (const c of d.settings) signed("~", describeChange(c, "->"));
@@ -154,6 +160,7 @@ export function renderDiffMarkdown(d: AccessDiff, before: string, after: string)
   const section = (title: string) => out.push("", `#### ${title}`, "");
   const where = (a: { accountName: string; accountId: string }) => accountLabel(a.accountName, a.accountId);
 
+  if (d.removalGuard) out.push("", `> [!WARNING]`, `> ${md(guardNote(d.removalGuard))}`);
   if (d.settings.length) {
     section("Identity Center");
     for (const c of d.settings) out.push(`- ${md(describeChange(c, "→"))}`);

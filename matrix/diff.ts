@@ -2,6 +2,7 @@ import { effectiveAccess, groupMembers, targetKey, viaText, type Access, type Gr
 import type { ValidMatrix } from "./load";
 import { TYPE, byText, type AssignmentRow, type ComponentPlan, type Plan, type Value } from "./plan";
 import { PRIVILEGED_MANAGED_POLICIES, privilegedSets } from "./privilege";
+import { checkRemovals, deployedOf } from "./removalGuard";
 import type { Matrix } from "./schema";
 
 /**
@@ -100,6 +101,8 @@ export interface AccessDiff {
   readonly changed: boolean;
   /** The Identity Center instance: home region (where every resource lives) and start URL (the portal). */
   readonly settings: readonly FieldChange[];
+  /** When the removal guard (default limits) would stop `pulumi up` of this change: why, and the key that allows it. */
+  readonly removalGuard: { readonly reasons: readonly string[]; readonly fingerprint: string } | null;
   readonly privilegedGains: readonly PrivilegedGain[];
   readonly people: readonly PersonChange[];
   readonly externalGroups: readonly ExternalGroupChange[];
@@ -132,7 +135,9 @@ export function diffAccess(before: Snapshot | undefined, after: Snapshot): Acces
   const changed =
     settings.length + people.length + externalGroups.length + granted.length + revoked.length + memberships.length + permissionSets.length > 0 ||
     [users, groups, accounts].some((e) => e.added.length + e.removed.length + e.changed.length > 0);
-  const diff = { changed, settings, privilegedGains, people, externalGroups, granted, revoked, memberships, users, groups, accounts, permissionSets };
+  const removals = before ? checkRemovals(deployedOf(before.plan), deployedOf(after.plan)) : undefined;
+  const removalGuard = removals?.reasons.length ? { reasons: removals.reasons, fingerprint: removals.fingerprint } : null;
+  const diff = { changed, settings, removalGuard, privilegedGains, people, externalGroups, granted, revoked, memberships, users, groups, accounts, permissionSets };
   return { risk: riskSummary(diff), ...diff };
 }
 

@@ -3,7 +3,12 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { expand } from "../matrix/expand";
+import { loadMatrixOrThrow } from "../matrix/load";
+import { checkRemovals, deployedOf } from "../matrix/removalGuard";
 import { ROOT, capture } from "./cliRun";
+
+const planOf = (file: string) => expand(loadMatrixOrThrow(file, path.dirname(file)));
 
 /** A folder with the sample as old.yaml, an edited copy as new.yaml, and the sample's policy files. */
 function workspace(edits: [string, string][], extraFiles: Record<string, string> = {}): string {
@@ -177,6 +182,21 @@ Identity Center
       "- group Developers: description Application developers. → x&lt;/sub&gt;  \\*\\*No access changes.\\*\\* &lt;!-- \\| \\`y\\` \\_z\\_",
     );
     assert.ok(!out.includes("<!-- |"), "no comment opens");
+  });
+
+  it("warns when pulumi up of the change would meet the removal guard, with the key that allows it", () => {
+    const dir = workspace([["  - group: Auditors\n    permissionSets: [ReadOnly]\n    ous: [Workloads]\n", ""]]);
+    const check = checkRemovals(deployedOf(planOf(path.join(dir, "old.yaml"))), deployedOf(planOf(path.join(dir, "new.yaml"))));
+    const { code, out } = capture(["diff", "old.yaml", "new.yaml"], { cwd: dir });
+    assert.equal(code, 0);
+    assert.deepEqual(out.split("\n").slice(0, 4), [
+      "Access changes: old.yaml -> new.yaml",
+      "1 person loses access in 2 accounts.",
+      "",
+      `Removal guard: pulumi up will stop (it removes 2 of 6 assignments (33%), more than the 25% allowed) unless the stack allows exactly this removal: pulumi config set sso-access:allowRemovals ${check.fingerprint} (with the default limits, when the last deployment is the old file).`,
+    ]);
+    const json = JSON.parse(capture(["diff", "old.yaml", "new.yaml", "--format", "json"], { cwd: dir }).out);
+    assert.deepEqual(json.removalGuard, { reasons: ["it removes 2 of 6 assignments (33%), more than the 25% allowed"], fingerprint: check.fingerprint });
   });
 
   it("a missing new file is reported as check reports it", () => {
