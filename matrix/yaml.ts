@@ -23,6 +23,11 @@ import { formatPath, type DocPath, type Problem } from "./problems";
 export const MAX_ALIASES = 100;
 /** Deepest nesting accepted; access.yaml needs about eight levels, an inline policy a few more. */
 export const MAX_DEPTH = 64;
+/**
+ * Most values the document may hold once its aliases are expanded. An organization of 1,000 accounts and 5,000
+ * users holds about 100,000; a "billion laughs" holds 10^9, in a file of a few hundred bytes.
+ */
+export const MAX_EXPANDED_VALUES = 1_000_000;
 
 interface Span {
   /** Offset of the key (map entries only). */
@@ -227,7 +232,35 @@ export function parseYaml(source: string, file: string): ParseResult {
   } catch (error) {
     return { ok: false, problems: [yamlProblem(error, file)] };
   }
+  // js-yaml shares an aliased value instead of copying it, so building it was cheap; every later step walks the
+  // expanded tree, so its size is measured (shared parts once) before anything walks it.
+  if (expandedSize(value, MAX_EXPANDED_VALUES) > MAX_EXPANDED_VALUES) {
+    const alias = events.find((e) => e.type === EVENT_ID.ALIAS);
+    return {
+      ok: false,
+      problems: [at(alias ? startOf(alias) : 0, [], `the aliases (*name) of this file expand it to more than ${MAX_EXPANDED_VALUES.toLocaleString("en-US")} values; write the values out instead of nesting aliases`)],
+    };
+  }
   return { ok: true, value, locator };
+}
+
+/** The number of values in the tree `value` stands for, aliases expanded, counting each shared part once; stops early past `limit`. */
+function expandedSize(value: unknown, limit: number): number {
+  const sizes = new Map<object, number>();
+  const size = (v: unknown): number => {
+    if (v === null || typeof v !== "object") return 1;
+    const known = sizes.get(v);
+    if (known !== undefined) return known;
+    sizes.set(v, Infinity); // a value that contains itself never ends
+    let total = 1;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      total += size(child);
+      if (total > limit) break;
+    }
+    sizes.set(v, total);
+    return total;
+  };
+  return size(value);
 }
 
 /**
@@ -261,6 +294,14 @@ function yamlProblem(error: unknown, file: string): Problem {
   return { file, line: 1, column: 1, path: "<root>", message: `the file could not be read as YAML: ${String(error)}` };
 }
 
+const YAML_HINTS: [string, string][] = [
+  ["deficient indentation", "a quote, bracket or brace opened above may never be closed, or this line is indented less than its block"],
+  ["bad indentation of a mapping entry", "indent the keys of one map equally, and quote a value that holds \": \""],
+  ["unexpected end of the stream within", "a quote opened above is never closed"],
+  ["missed comma between flow collection entries", "separate the items of [a, b] or {a: 1, b: 2} with commas"],
+  ["end of the stream or a document separator is expected", "the line is indented where no value can start; align it with its siblings"],
+];
+
 /** js-yaml's reasons are terse; add what to do for the common ones. */
 function yamlHint(reason: string): string {
   if (reason.startsWith("tab characters")) return "a tab is used for indentation; indent with spaces";
@@ -269,5 +310,6 @@ function yamlHint(reason: string): string {
   }
   if (reason.includes("alias")) return `${reason}; access.yaml allows at most ${MAX_ALIASES} aliases`;
   if (reason.includes("nesting") || reason.includes("depth")) return `${reason}; the document is nested deeper than ${MAX_DEPTH} levels`;
-  return `invalid YAML: ${reason}`;
+  const hint = YAML_HINTS.find(([start]) => reason.startsWith(start))?.[1];
+  return `invalid YAML: ${reason}${hint ? `; ${hint}` : ""}`;
 }

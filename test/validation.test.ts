@@ -1,9 +1,13 @@
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { loadMatrixFile, loadMatrixText } from "../matrix/load";
-import { folderFiles } from "../matrix/source";
 import { formatProblem } from "../matrix/problems";
+import { folderFiles } from "../matrix/source";
+import { capture } from "./cliRun";
+import { runIndex, sharedMocks, type RecordingMocks } from "./mocks";
 
 const ROOT = path.resolve(__dirname, "..");
 const INVALID = "test/fixtures/invalid";
@@ -22,12 +26,37 @@ describe("validation: every broken file gets exactly its located problems", () =
     assert.deepEqual(expectations, fixtures.map((f) => f.replace(/\.yaml$/, ".expected")));
   });
 
+  it(`holds at least 40 broken files (${fixtures.length})`, () => assert.ok(fixtures.length >= 40));
+
+  const expectedOf = (fixture: string) => fs.readFileSync(path.join(ROOT, INVALID, fixture.replace(/\.yaml$/, ".expected")), "utf8").trimEnd().split("\n");
   for (const fixture of fixtures) {
     it(fixture, () => {
-      const expected = fs.readFileSync(path.join(ROOT, INVALID, fixture.replace(/\.yaml$/, ".expected")), "utf8").trimEnd().split("\n");
+      const expected = expectedOf(fixture);
       assert.deepEqual(problemsOf(path.join(INVALID, fixture)), expected);
+      // check: exit 1, every problem, the count, nothing on standard output.
+      const noun = expected.length === 1 ? "problem" : "problems";
+      assert.deepEqual(capture(["check", `${INVALID}/${fixture}`]), { code: 1, out: "", err: `${expected.join("\n")}\n${expected.length} ${noun}.` });
     });
   }
+
+  describe("under Pulumi: the program stops with the same problems and declares nothing", () => {
+    let mocks: RecordingMocks;
+    before(async () => {
+      mocks = await sharedMocks();
+    });
+    for (const fixture of fixtures) {
+      it(fixture, async () => {
+        mocks.reset();
+        pulumi.runtime.setAllConfig({ "sso-access:accessFile": `${INVALID}/${fixture}` });
+        const error = await runIndex().then(() => undefined, (e: unknown) => e);
+        assert.ok(error instanceof pulumi.RunError, fixture);
+        const expected = expectedOf(fixture);
+        assert.equal((error as Error).message, `${expected.length} ${expected.length === 1 ? "problem" : "problems"} in the access matrix:\n${expected.join("\n")}`);
+        assert.deepEqual(mocks.registrations, []);
+        assert.deepEqual(mocks.stackReferences, []);
+      });
+    }
+  });
 });
 
 describe("validation: reading the file", () => {
@@ -39,6 +68,25 @@ describe("validation: reading the file", () => {
     fs.writeFileSync(file, Buffer.concat([Buffer.from("version: 1\nname: Jos"), Buffer.from([0xe9]), Buffer.from("\n")]));
     const result = loadMatrixFile(file, tmp);
     assert.deepEqual(result.ok ? [] : result.problems.map(formatProblem), ["latin1.yaml:2:10  <root>  the file is not UTF-8 text; save it as UTF-8"]);
+  });
+
+  it("refuses a 20 MB file from its size, before reading it", () => {
+    const file = path.join(tmp, "huge.yaml");
+    const line = `# ${"x".repeat(1021)}\n`;
+    fs.writeFileSync(file, line.repeat(20 * 1024));
+    assert.equal(fs.statSync(file).size, 20 * 1024 * 1024);
+    const result = loadMatrixFile(file, tmp);
+    assert.deepEqual(result.ok ? [] : result.problems.map(formatProblem), [
+      "huge.yaml:1:1  <root>  the file has 20971520 bytes; the limit is 8388608 (8 MB): is this the right file?",
+    ]);
+  });
+
+  it("the billion laughs fails fast in a process with 64 MB of heap, with its one located problem", function () {
+    this.timeout(60_000);
+    const result = spawnSync(process.execPath, ["--max-old-space-size=64", "bin/sso-access.js", "check", `${INVALID}/alias-bomb.yaml`], { cwd: ROOT, encoding: "utf8", timeout: 20_000 });
+    assert.equal(result.signal, null, "finished well within 20 seconds");
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr, `${fs.readFileSync(path.join(ROOT, INVALID, "alias-bomb.expected"), "utf8")}1 problem.\n`);
   });
 
   it("refuses a missing file", () => {
