@@ -149,9 +149,10 @@ export function run(argv: readonly string[], io: Io = stdio): number {
         const old = readAtRevision(o.base, afterFile);
         beforeName = old.shownName;
         if (old.text && !old.text.ok) before = old.text;
-        else if (old.text) before = loadMatrixText(old.text.text, old.shownName, old.files);
+        else if (old.text) before = loadMatrixText(old.text.text, old.shownName, old.files, { guardrails: false });
       } else {
-        before = loadMatrixFile(files[0]);
+        // The old side is compared, never deployed: its guardrails do not judge it (they may be newer than it).
+        before = loadMatrixFile(files[0], process.cwd(), { guardrails: false });
         beforeName = before.ok ? before.value.file : files[0];
       }
       if (before && !before.ok) return void (code = report(before.problems, io, "nothing was compared"));

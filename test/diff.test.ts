@@ -199,6 +199,19 @@ Identity Center
     assert.deepEqual(json.removalGuard, { reasons: ["it removes 2 of 6 assignments (33%), more than the 25% allowed"], fingerprint: check.fingerprint });
   });
 
+  it("judges only the new side by the guardrails: the old side is compared, never deployed", () => {
+    // The old side breaks the guardrails the new side adds (no description on a set); the new side keeps them.
+    const dir = workspace([["    description: Build and operate workloads; no IAM users, no leaving the organization.\n", ""]]);
+    fs.renameSync(path.join(dir, "new.yaml"), path.join(dir, "tmp.yaml"));
+    fs.renameSync(path.join(dir, "old.yaml"), path.join(dir, "new.yaml"));
+    fs.renameSync(path.join(dir, "tmp.yaml"), path.join(dir, "old.yaml"));
+    assert.equal(capture(["check", "old.yaml"], { cwd: dir }).code, 1);
+    const { code, err } = capture(["diff", "old.yaml", "new.yaml"], { cwd: dir });
+    assert.equal(err, "");
+    assert.equal(code, 0);
+    assert.equal(capture(["diff", "new.yaml", "old.yaml"], { cwd: dir }).code, 1, "a new side that breaks them is refused");
+  });
+
   it("a missing new file is reported as check reports it", () => {
     const dir = workspace([]);
     assert.deepEqual(capture(["diff", "old.yaml", "gone.yaml"], { cwd: dir }), {
