@@ -90,6 +90,10 @@ export function renderDiffText(d: AccessDiff, before: string, after: string, pai
     lines.push(indent + (sign === "+" ? paint("green", `+ ${text}`) : sign === "-" ? paint("red", `- ${text}`) : paint("yellow", `~ ${text}`)));
 
   if (d.removalGuard) lines.push("", paint("yellow", guardNote(d.removalGuard)));
+  if (d.guardrails.length) {
+    section("Guardrails");
+    for (const c of d.guardrails) signed("~", describeChange(c, "->"));
+  }
   if (d.settings.length) {
     section("Identity Center");
     for (const c of d.settings) signed("~", describeChange(c, "->"));
@@ -161,6 +165,10 @@ export function renderDiffMarkdown(d: AccessDiff, before: string, after: string)
   const where = (a: { accountName: string; accountId: string }) => accountLabel(a.accountName, a.accountId);
 
   if (d.removalGuard) out.push("", `> [!WARNING]`, `> ${md(guardNote(d.removalGuard))}`);
+  if (d.guardrails.length) {
+    section("Guardrails");
+    for (const c of d.guardrails) out.push(`- ${md(describeChange(c, "→"))}`);
+  }
   if (d.settings.length) {
     section("Identity Center");
     for (const c of d.settings) out.push(`- ${md(describeChange(c, "→"))}`);

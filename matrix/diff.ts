@@ -101,6 +101,8 @@ export interface AccessDiff {
   readonly changed: boolean;
   /** The Identity Center instance: home region (where every resource lives) and start URL (the portal). */
   readonly settings: readonly FieldChange[];
+  /** Changes to the guardrails, by dotted rule path (privileged.groups, maxSessionDuration): the rules that judge this very file. */
+  readonly guardrails: readonly FieldChange[];
   /** When the removal guard (default limits) would stop `pulumi up` of this change: why, and the key that allows it. */
   readonly removalGuard: { readonly reasons: readonly string[]; readonly fingerprint: string } | null;
   readonly privilegedGains: readonly PrivilegedGain[];
@@ -132,12 +134,14 @@ export function diffAccess(before: Snapshot | undefined, after: Snapshot): Acces
         new Map([["region", after.plan.settings.region], ["startUrl", after.plan.settings.startUrl]]),
       )
     : [];
+  const guardrails = fieldChanges(flatten(before?.matrix.guardrails), flatten(after.matrix.guardrails));
   const changed =
+    guardrails.length +
     settings.length + people.length + externalGroups.length + granted.length + revoked.length + memberships.length + permissionSets.length > 0 ||
     [users, groups, accounts].some((e) => e.added.length + e.removed.length + e.changed.length > 0);
   const removals = before ? checkRemovals(deployedOf(before.plan), deployedOf(after.plan)) : undefined;
   const removalGuard = removals?.reasons.length ? { reasons: removals.reasons, fingerprint: removals.fingerprint } : null;
-  const diff = { changed, settings, removalGuard, privilegedGains, people, externalGroups, granted, revoked, memberships, users, groups, accounts, permissionSets };
+  const diff = { changed, settings, guardrails, removalGuard, privilegedGains, people, externalGroups, granted, revoked, memberships, users, groups, accounts, permissionSets };
   return { risk: riskSummary(diff), ...diff };
 }
 
@@ -146,6 +150,7 @@ export const plural = (n: number, one: string, many = `${one}s`): string => `${n
 
 function riskSummary(d: Omit<AccessDiff, "risk">): string {
   const parts: string[] = [];
+  if (d.guardrails.length) parts.push(`the guardrails change (${d.guardrails.map((c) => c.field).join(", ")}): review them first, they judge this file`);
   const region = d.settings.find((c) => c.field === "region");
   if (region) parts.push(`the Identity Center region changes from ${region.from} to ${region.to}: every resource is deleted there and created here`);
   for (const gain of d.privilegedGains) {
@@ -244,6 +249,18 @@ function membershipChanges(before: Matrix | undefined, after: Matrix): Membershi
       return { group, added, removed };
     })
     .filter((c) => c.added.length || c.removed.length);
+}
+
+/** A nested map as dotted paths to its leaves (lists are leaves): `privileged.accounts.tags`. */
+function flatten(value: unknown, prefix = ""): Map<string, Value | undefined> {
+  const out = new Map<string, Value | undefined>();
+  if (value === undefined || value === null) return out;
+  if (typeof value !== "object" || Array.isArray(value)) {
+    out.set(prefix, value as Value);
+    return out;
+  }
+  for (const [k, v] of Object.entries(value)) for (const [path, leaf] of flatten(v, prefix ? `${prefix}.${k}` : k)) out.set(path, leaf);
+  return out;
 }
 
 /** Each component's observable shape: the inputs of its resources and lookups, by a readable field name. */

@@ -15,13 +15,13 @@ import type { AccountSelector } from "./schema";
 /** Identity Center's session duration when a set names none. */
 const DEFAULT_SESSION_SECONDS = 3600;
 
-const hours = (seconds: number) => `PT${seconds % 3600 === 0 ? `${seconds / 3600}H` : `${Math.floor(seconds / 3600)}H${(seconds % 3600) / 60}M`}`;
-
 function inventoryOf(valid: ValidMatrix): InventoryAccount[] {
   return Object.entries(valid.matrix.accounts).map(([name, account]) => ({ ...account, name }));
 }
 
-const written = (selector: AccountSelector) => Object.values(selector).some((v) => v !== undefined);
+/** A selector that chooses something: a non-empty list or map, or true. `accounts: []` or `tags: {}` choose nothing, so they guard every account. */
+const chooses = (selector: AccountSelector) =>
+  Object.values(selector).some((v) => v === true || (Array.isArray(v) ? v.length > 0 : typeof v === "object" && v !== null && Object.keys(v).length > 0));
 
 export function checkGuardrails(valid: ValidMatrix): Problem[] {
   const { matrix, locator } = valid;
@@ -40,11 +40,11 @@ export function checkGuardrails(valid: ValidMatrix): Problem[] {
     const shown = set.sessionDuration ?? "PT1H (the default)";
     const limit = rules.maxSessionDuration !== undefined ? durationSeconds(rules.maxSessionDuration)! : undefined;
     if (limit !== undefined && seconds > limit) {
-      at(where[0], `guardrail maxSessionDuration: session duration ${shown} is longer than the ${hours(limit)} the guardrails allow; shorten it`, where[1]);
+      at(where[0], `guardrail maxSessionDuration: session duration ${shown} is longer than the ${rules.maxSessionDuration} the guardrails allow; shorten it`, where[1]);
     }
     const privilegedLimit = rules.privileged?.maxSessionDuration !== undefined ? durationSeconds(rules.privileged.maxSessionDuration)! : undefined;
     if (privilegedLimit !== undefined && privileged.has(name) && seconds > privilegedLimit) {
-      at(where[0], `guardrail privileged.maxSessionDuration: ${because(name)}; its session duration ${shown} is longer than ${hours(privilegedLimit)}; shorten it`, where[1]);
+      at(where[0], `guardrail privileged.maxSessionDuration: ${because(name)}; its session duration ${shown} is longer than ${rules.privileged!.maxSessionDuration}; shorten it`, where[1]);
     }
   }
 
@@ -63,7 +63,7 @@ export function checkGuardrails(valid: ValidMatrix): Problem[] {
   const privilegedRules = rules.privileged;
   const guarded =
     privilegedRules && (privilegedRules.accounts !== undefined || privilegedRules.groups !== undefined)
-      ? privilegedRules.accounts && written(privilegedRules.accounts)
+      ? privilegedRules.accounts && chooses(privilegedRules.accounts)
         ? selectAccounts(privilegedRules.accounts, inventory, false)
         : new Set(inventory.map((a) => a.id))
       : undefined;
@@ -119,5 +119,10 @@ export function checkWarnings(valid: ValidMatrix, assigned: ReadonlySet<string>)
   for (const [name, user] of Object.entries(matrix.users ?? {})) {
     if (!user.external && !members.has(name)) warn(["users", name], `user "${name}" is in no group; access by group membership is easier to review`);
   }
+  (matrix.guardrails?.privileged?.groups ?? []).forEach((group, i) => {
+    if (matrix.groups?.[group]?.external) {
+      out.push(locator.problem(["guardrails", "privileged", "groups", i], `warning: group "${group}" is external: who may hold privileged sets is decided in your identity provider, not reviewed here`));
+    }
+  });
   return out;
 }

@@ -9,17 +9,58 @@ import type { Matrix } from "./schema";
 /** AWS managed policies that grant administrator access, or the means to get it. */
 export const PRIVILEGED_MANAGED_POLICIES = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"] as const;
 
-/** Why a set's policies make it privileged: privileged AWS managed policies, or an inline policy allowing `*` or `iam:*`. */
+/**
+ * Actions that grant administrator access, or a way to it: changing IAM policies, roles, users or credentials,
+ * passing roles, assigning Identity Center access, and acting on the organization.
+ */
+export const ESCALATION_ACTIONS = [
+  "iam:AttachRolePolicy",
+  "iam:PutRolePolicy",
+  "iam:CreatePolicyVersion",
+  "iam:SetDefaultPolicyVersion",
+  "iam:UpdateAssumeRolePolicy",
+  "iam:PassRole",
+  "iam:CreateRole",
+  "iam:AttachUserPolicy",
+  "iam:PutUserPolicy",
+  "iam:AttachGroupPolicy",
+  "iam:PutGroupPolicy",
+  "iam:AddUserToGroup",
+  "iam:CreateUser",
+  "iam:CreateAccessKey",
+  "iam:CreateLoginProfile",
+  "iam:UpdateLoginProfile",
+  "sso:CreateAccountAssignment",
+  "sso:AttachManagedPolicyToPermissionSet",
+  "sso:PutInlinePolicyToPermissionSet",
+  "identitystore:CreateGroupMembership",
+  "organizations:AttachPolicy",
+  "organizations:DetachPolicy",
+  "organizations:LeaveOrganization",
+] as const;
+
+/** IAM's action wildcards (`*`, `?`), compared without regard to case, as IAM does. */
+function matches(pattern: string, action: string): boolean {
+  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+  return regex.test(action);
+}
+
+/**
+ * Why a set's policies make it privileged: privileged AWS managed policies; an inline policy that allows any
+ * action able to escalate (as written, wildcards matched); an inline policy allowing everything but its NotAction.
+ * Customer managed policies live in the accounts and cannot be read here: name such sets in
+ * guardrails.privileged.permissionSets.
+ */
 export function privilegeReasons(managedPolicyArns: readonly string[], inlinePolicy: string | undefined): string[] {
-  const reasons = PRIVILEGED_MANAGED_POLICIES.filter((name) => managedPolicyArns.some((arn) => arn.endsWith(`:policy/${name}`)));
-  const out: string[] = [...reasons];
+  const out: string[] = PRIVILEGED_MANAGED_POLICIES.filter((name) => managedPolicyArns.some((arn) => arn.endsWith(`:policy/${name}`)));
   if (inlinePolicy !== undefined) {
     const document = JSON.parse(inlinePolicy) as { Statement: unknown };
     const statements = (Array.isArray(document.Statement) ? document.Statement : [document.Statement]) as { Effect: string; Action?: string | string[]; NotAction?: unknown }[];
     const allowed = statements.filter((s) => s.Effect === "Allow");
-    const actions = allowed.flatMap((s) => (s.Action === undefined ? [] : Array.isArray(s.Action) ? s.Action : [s.Action])).map((a) => a.toLowerCase());
-    if (actions.includes("*")) out.push("an inline policy allowing *");
-    if (actions.includes("iam:*")) out.push("an inline policy allowing iam:*");
+    const actions = [...new Set(allowed.flatMap((s) => (s.Action === undefined ? [] : Array.isArray(s.Action) ? s.Action : [s.Action])))];
+    for (const action of actions) {
+      if (ESCALATION_ACTIONS.some((escalation) => matches(action, escalation))) out.push(`an inline policy allowing ${action}`);
+    }
     if (allowed.some((s) => s.NotAction !== undefined)) out.push("an inline policy allowing everything but its NotAction");
   }
   return out;

@@ -23,11 +23,20 @@ export type DocPath = readonly (string | number)[];
 
 const PLAIN_KEY = /^[A-Za-z_][\w-]*$/;
 
+/** Text longer than this is cut when a message or path quotes it: a line must stay readable, whatever the file holds. */
+export const MAX_QUOTED = 200;
+
+/** `text`, or its start and how long it is. */
+export function shorten(text: string): string {
+  return text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED - 40)}... (${text.length} characters)` : text;
+}
+
 /** Renders a document path the way users read it: `permissionSets.Admin.sessionDuration`, `assignments[3].accounts[0]`. */
 export function formatPath(path: DocPath): string {
   if (path.length === 0) return "<root>";
   let out = "";
-  for (const segment of path) {
+  for (const raw of path) {
+    const segment = typeof raw === "string" ? shorten(raw) : raw;
     if (typeof segment === "number") out += `[${segment}]`;
     else if (PLAIN_KEY.test(segment)) out += out === "" ? segment : `.${segment}`;
     else out += `[${JSON.stringify(segment)}]`;
@@ -39,10 +48,11 @@ export function formatProblem(p: Problem): string {
   return `${p.file}:${p.line}:${p.column}  ${p.path}  ${p.message}`;
 }
 
-/** Sorts by file, then position, then message, and drops exact duplicates. */
+/** Sorts by file, then position, then message, and drops exact duplicates. Long quoted text in messages is cut. */
 export function sortProblems(problems: readonly Problem[]): Problem[] {
   const seen = new Set<string>();
-  return [...problems]
+  return problems
+    .map((p) => ({ ...p, message: p.message.replace(/"((?:[^"\\]|\\.)*)"/g, (whole, inner: string) => (inner.length > MAX_QUOTED ? `"${shorten(inner)}"` : whole)) }))
     .sort((a, b) => byText(a.file, b.file) || a.line - b.line || a.column - b.column || byText(a.message, b.message))
     .filter((p) => {
       const key = formatProblem(p);

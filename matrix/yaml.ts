@@ -28,6 +28,8 @@ export const MAX_DEPTH = 64;
  * users holds about 100,000; a "billion laughs" holds 10^9, in a file of a few hundred bytes.
  */
 export const MAX_EXPANDED_VALUES = 1_000_000;
+/** Most characters (strings and keys) once aliases are expanded: twice what the largest accepted file can hold. */
+export const MAX_EXPANDED_CHARS = 16_000_000;
 
 interface Span {
   /** Offset of the key (map entries only). */
@@ -234,28 +236,34 @@ export function parseYaml(source: string, file: string): ParseResult {
   }
   // js-yaml shares an aliased value instead of copying it, so building it was cheap; every later step walks the
   // expanded tree, so its size is measured (shared parts once) before anything walks it.
-  if (expandedSize(value, MAX_EXPANDED_VALUES) > MAX_EXPANDED_VALUES) {
+  const size = expandedSize(value);
+  if (size.values > MAX_EXPANDED_VALUES || size.chars > MAX_EXPANDED_CHARS) {
     const alias = events.find((e) => e.type === EVENT_ID.ALIAS);
-    return {
-      ok: false,
-      problems: [at(alias ? startOf(alias) : 0, [], `the aliases (*name) of this file expand it to more than ${MAX_EXPANDED_VALUES.toLocaleString("en-US")} values; write the values out instead of nesting aliases`)],
-    };
+    const what = size.values > MAX_EXPANDED_VALUES ? `${MAX_EXPANDED_VALUES.toLocaleString("en-US")} values` : `${MAX_EXPANDED_CHARS.toLocaleString("en-US")} characters`;
+    return { ok: false, problems: [at(alias ? startOf(alias) : 0, [], `the aliases (*name) of this file expand it to more than ${what}; write the values out instead of repeating them through aliases`)] };
   }
   return { ok: true, value, locator };
 }
 
-/** The number of values in the tree `value` stands for, aliases expanded, counting each shared part once; stops early past `limit`. */
-function expandedSize(value: unknown, limit: number): number {
-  const sizes = new Map<object, number>();
-  const size = (v: unknown): number => {
-    if (v === null || typeof v !== "object") return 1;
+/**
+ * The size of the tree `value` stands for once aliases are expanded: values, and characters of strings and keys.
+ * Each shared part is measured once (memoised); the walk stops early once past the limits.
+ */
+function expandedSize(value: unknown): { values: number; chars: number } {
+  const sizes = new Map<object, { values: number; chars: number }>();
+  const over = { values: Infinity, chars: Infinity };
+  const size = (v: unknown): { values: number; chars: number } => {
+    if (typeof v === "string") return { values: 1, chars: v.length };
+    if (v === null || typeof v !== "object") return { values: 1, chars: 0 };
     const known = sizes.get(v);
     if (known !== undefined) return known;
-    sizes.set(v, Infinity); // a value that contains itself never ends
-    let total = 1;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
-      total += size(child);
-      if (total > limit) break;
+    sizes.set(v, over); // a value that contains itself never ends
+    const total = { values: 1, chars: 0 };
+    for (const [key, child] of Array.isArray(v) ? v.map((c) => ["", c] as const) : Object.entries(v)) {
+      const s = size(child);
+      total.values += s.values;
+      total.chars += s.chars + key.length;
+      if (total.values > MAX_EXPANDED_VALUES || total.chars > MAX_EXPANDED_CHARS) break;
     }
     sizes.set(v, total);
     return total;

@@ -212,6 +212,24 @@ Identity Center
     assert.equal(capture(["diff", "new.yaml", "old.yaml"], { cwd: dir }).code, 1, "a new side that breaks them is refused");
   });
 
+  it("a change of the guardrails leads the summary and counts as a change: the file holds the rules that judge it", () => {
+    const dir = workspace([
+      ["  requireDescriptions: true", "  requireDescriptions: false"],
+      ["    groups: [ProfessionalAfAdmins]", "    groups: [ProfessionalAfAdmins, Developers]\n    automatic: false"],
+    ]);
+    assert.deepEqual(capture(["diff", "old.yaml", "new.yaml", "--exit-code"], { cwd: dir }), {
+      code: 2,
+      err: "",
+      out: `Access changes: old.yaml -> new.yaml
+the guardrails change (requireDescriptions, privileged.groups, privileged.automatic): review them first, they judge this file.
+
+Guardrails
+  ~ requireDescriptions true -> false
+  ~ privileged.groups ProfessionalAfAdmins -> ProfessionalAfAdmins, Developers
+  ~ privileged.automatic (none) -> false`,
+    });
+  });
+
   it("a missing new file is reported as check reports it", () => {
     const dir = workspace([]);
     assert.deepEqual(capture(["diff", "old.yaml", "gone.yaml"], { cwd: dir }), {
@@ -269,7 +287,10 @@ Permission sets
       assert.equal(code, 0);
       const json = JSON.parse(out);
       assert.equal(json.before, "HEAD:org/access.yaml (missing)");
-      assert.equal(json.risk, "1 person gains AdministratorAccess in 2 accounts; 2 people gain PowerUserAccess in 1 account; 4 people gain access in 3 accounts.");
+      assert.equal(
+        json.risk,
+        "the guardrails change (maxSessionDuration, requireDescriptions, forbidUserAssignments, privileged.accounts.accounts, privileged.accounts.tags.env, privileged.groups): review them first, they judge this file; 1 person gains AdministratorAccess in 2 accounts; 2 people gain PowerUserAccess in 1 account; 4 people gain access in 3 accounts.",
+      );
       assert.equal(json.granted.length, 6);
       assert.deepEqual(json.users.added, ["alex.kim", "jane.doe", "priya.patel", "sam.rivera"]);
     });
