@@ -16,9 +16,9 @@ export = async () => {
     throw new pulumi.RunError(new MatrixError(loaded.problems).message);
   }
   const plan = expand(loaded.value);
-  const deployed = deployedOf(plan);
   // Empty means unset: Pulumi.yaml declares these keys with empty defaults. removalVerdict checks the numbers.
   const setting = (key: string) => config.get(key) || undefined;
+  const deployed = deployedOf(plan, setting("instanceArn") ?? "");
   const number = (key: string) => (setting(key) === undefined ? undefined : Number(setting(key)));
   const limits = { maxShare: number("maxRemovalShare"), maxCount: number("maxRemovals"), allow: setting("allowRemovals") };
   const removals = checkRemovals(await previousDeployment(), deployed, limits);
@@ -28,8 +28,8 @@ export = async () => {
 
   const access = new AccessMatrix(plan.root.name, {
     plan,
-    instanceArn: config.get("instanceArn") || undefined,
-    identityStoreId: config.get("identityStoreId") || undefined,
+    instanceArn: setting("instanceArn"),
+    identityStoreId: setting("identityStoreId"),
   });
   return {
     instanceArn: access.instanceArn,
@@ -39,7 +39,7 @@ export = async () => {
     userIds: access.userIds,
     assignmentCount: access.assignmentCount,
     portalUrl: access.portalUrl,
-    /** What this deployment declared: the next one compares against it (the removal guard). */
-    deployed,
+    /** What this deployment declared: the next one compares against it (the removal guard). Secret: it lists people. */
+    deployed: pulumi.secret(deployed),
   };
 };

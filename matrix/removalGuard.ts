@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { TYPE, byText, planDecls, type Plan } from "./plan";
 
 /**
- * The guard against mass removal. A deployment that would delete more than a share of the assignments the last
- * deployment made, or every assignment, membership or user of a kind, stops before it changes anything, unless
- * the stack allows exactly that removal for one run. The last deployment is known from the stack's own
+ * The guard against mass removal. A deployment that would delete more than a share of the assignments,
+ * memberships or users the last deployment made, or all of a kind, or that moves them to another region or
+ * instance, stops before it changes anything, unless the stack allows exactly that removal for one run. The last deployment is known from the stack's own
  * `deployed` output (components/previousDeployment.ts); this module only compares.
  */
 
@@ -13,6 +13,16 @@ export interface Deployed {
   readonly assignments: readonly string[];
   readonly memberships: readonly string[];
   readonly users: readonly string[];
+  /**
+   * Where they live: the Identity Center region and the instance ARN from stack config (empty: looked up). When it
+   * changes, every resource is replaced, so everything counts as removed.
+   */
+  readonly where?: { readonly region: string; readonly instanceArn: string };
+}
+
+/** What a deployment made before `deployed` existed left: only its assignment count. */
+export interface CountOnly {
+  readonly assignmentCount: number;
 }
 
 const KINDS = ["assignments", "memberships", "users"] as const;
@@ -21,7 +31,7 @@ type Kind = (typeof KINDS)[number];
 export const DEFAULT_MAX_REMOVAL_SHARE = 0.25;
 
 export interface RemovalLimits {
-  /** Largest share (0 to 1) of the last deployment's assignments one deployment may remove; default 0.25. */
+  /** Largest share (0 to 1) of the last deployment's assignments, memberships or users (each) one deployment may remove; default 0.25. */
   readonly maxShare?: number;
   /** Largest number of assignments, memberships or users (each) one deployment may remove; default no limit. */
   readonly maxCount?: number;
@@ -29,15 +39,25 @@ export interface RemovalLimits {
   readonly allow?: string;
 }
 
-export function deployedOf(plan: Plan): Deployed {
+export function deployedOf(plan: Plan, instanceArn = ""): Deployed {
   const names = (type: string) => planDecls(plan).filter((d) => d.type === type).map((d) => d.name).sort(byText);
-  return { assignments: names(TYPE.accountAssignment), memberships: names(TYPE.groupMembership), users: names(TYPE.user) };
+  return {
+    assignments: names(TYPE.accountAssignment),
+    memberships: names(TYPE.groupMembership),
+    users: names(TYPE.user),
+    where: { region: plan.settings.region, instanceArn },
+  };
 }
 
 /** True when `value` has the shape deployedOf gives (read back from a stack output). */
 export function isDeployed(value: unknown): value is Deployed {
   if (typeof value !== "object" || value === null) return false;
-  return KINDS.every((k) => Array.isArray((value as Record<string, unknown>)[k]) && ((value as Record<string, unknown[]>)[k]).every((n) => typeof n === "string"));
+  const record = value as Record<string, unknown>;
+  const where = record.where as Record<string, unknown> | undefined;
+  return (
+    KINDS.every((k) => Array.isArray(record[k]) && (record[k] as unknown[]).every((n) => typeof n === "string")) &&
+    (where === undefined || (typeof where === "object" && where !== null && typeof where.region === "string" && typeof where.instanceArn === "string"))
+  );
 }
 
 export interface RemovalCheck {
@@ -49,25 +69,48 @@ export interface RemovalCheck {
   readonly fingerprint: string;
 }
 
-export function checkRemovals(previous: Deployed | undefined, current: Deployed, limits: RemovalLimits = {}): RemovalCheck {
+const percent = (share: number) => `${Math.round(share * 1000) / 10}%`;
+
+export function checkRemovals(previous: Deployed | CountOnly | undefined, current: Deployed, limits: RemovalLimits = {}): RemovalCheck {
   const maxShare = limits.maxShare ?? DEFAULT_MAX_REMOVAL_SHARE;
+  const reasons: string[] = [];
+  // Rules on counts: every kind may lose at most the share (a single item always may), never all of it, and at
+  // most maxCount when set.
+  const judge = (kind: Kind, before: number, gone: number) => {
+    if (!gone) return;
+    const share = `${gone} of ${before} ${kind} (${percent(gone / before)})`;
+    if (gone === before) reasons.push(`it removes all ${before} ${kind}`);
+    else if (gone > 1 && gone / before > maxShare) reasons.push(`it removes ${share}, more than the ${percent(maxShare)} allowed`);
+    else if (limits.maxCount !== undefined && gone > limits.maxCount) reasons.push(`it removes ${share}, more than the ${limits.maxCount} allowed`);
+  };
+  if (previous !== undefined && "assignmentCount" in previous) {
+    // Only a count is known: judge the net loss, a lower bound of what goes.
+    const gone = Math.max(0, previous.assignmentCount - current.assignments.length);
+    judge("assignments", previous.assignmentCount, gone);
+    const removed = { assignments: [], memberships: [], users: [] };
+    const fingerprint = fingerprintOf({ countOnly: [previous.assignmentCount, current.assignments.length] });
+    return { removed, reasons: reasons.map((r) => `${r} (the last deployment recorded only its count)`), fingerprint };
+  }
+  const moved = previous?.where !== undefined && current.where !== undefined && (previous.where.region !== current.where.region || previous.where.instanceArn !== current.where.instanceArn);
   const removedOf = (kind: Kind) => {
-    const now = new Set(current[kind]);
-    return (previous?.[kind] ?? []).filter((name) => !now.has(name));
+    const now = new Set(moved ? [] : current[kind]);
+    return [...(previous?.[kind] ?? [])].filter((name) => !now.has(name)).sort(byText);
   };
   const removed = { assignments: removedOf("assignments"), memberships: removedOf("memberships"), users: removedOf("users") };
-  const reasons: string[] = [];
-  for (const kind of KINDS) {
-    const before = previous?.[kind].length ?? 0;
-    const gone = removed[kind].length;
-    if (!gone) continue;
-    const share = `${gone} of ${before} ${kind} (${Math.round((gone / before) * 100)}%)`;
-    if (gone === before) reasons.push(`it removes all ${before} ${kind}`);
-    else if (kind === "assignments" && gone / before > maxShare) reasons.push(`it removes ${share}, more than the ${Math.round(maxShare * 100)}% allowed`);
-    else if (limits.maxCount !== undefined && gone > limits.maxCount) reasons.push(`it removes ${share}, more than the ${limits.maxCount} allowed`);
+  if (moved) {
+    const from = previous!.where!;
+    const to = current.where!;
+    const change = from.region !== to.region ? `the region changes from ${from.region} to ${to.region}` : `the instance changes from ${from.instanceArn || "(looked up)"} to ${to.instanceArn || "(looked up)"}`;
+    reasons.push(`${change}: every assignment, membership and user is deleted there and created anew`);
+  } else {
+    for (const kind of KINDS) judge(kind, previous?.[kind].length ?? 0, removed[kind].length);
   }
-  const fingerprint = `sha256:${createHash("sha256").update(JSON.stringify(removed)).digest("hex").slice(0, 16)}`;
-  return { removed, reasons, fingerprint };
+  return { removed, reasons, fingerprint: fingerprintOf(removed) };
+}
+
+/** Names one removal: stable whatever the order of the lists it is computed from. */
+function fingerprintOf(value: unknown): string {
+  return `sha256:${createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16)}`;
 }
 
 const CONFIG_KEY = "sso-access:allowRemovals";

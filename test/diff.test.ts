@@ -162,11 +162,14 @@ Assignments granted, by account
 
   it("a new Identity Center region or start URL is a change that leads the summary", () => {
     const dir = workspace([["  region: eu-west-1", "  region: eu-central-1"], ["https://professional-af.awsapps.com/start", "https://pro-af.awsapps.com/start"]]);
+    const check = checkRemovals(deployedOf(planOf(path.join(dir, "old.yaml"))), deployedOf(planOf(path.join(dir, "new.yaml"))));
     assert.deepEqual(capture(["diff", "old.yaml", "new.yaml", "--exit-code"], { cwd: dir }), {
       code: 2,
       err: "",
       out: `Access changes: old.yaml -> new.yaml
 the Identity Center region changes from eu-west-1 to eu-central-1: every resource is deleted there and created here.
+
+Removal guard: pulumi up will stop (the region changes from eu-west-1 to eu-central-1: every assignment, membership and user is deleted there and created anew) unless the stack allows exactly this removal: pulumi config set sso-access:allowRemovals ${check.fingerprint} (with the default limits, when the last deployment is the old file).
 
 Identity Center
   ~ region eu-west-1 -> eu-central-1
@@ -193,10 +196,10 @@ Identity Center
       "Access changes: old.yaml -> new.yaml",
       "1 person loses access in 2 accounts.",
       "",
-      `Removal guard: pulumi up will stop (it removes 2 of 6 assignments (33%), more than the 25% allowed) unless the stack allows exactly this removal: pulumi config set sso-access:allowRemovals ${check.fingerprint} (with the default limits, when the last deployment is the old file).`,
+      `Removal guard: pulumi up will stop (it removes 2 of 6 assignments (33.3%), more than the 25% allowed) unless the stack allows exactly this removal: pulumi config set sso-access:allowRemovals ${check.fingerprint} (with the default limits, when the last deployment is the old file).`,
     ]);
     const json = JSON.parse(capture(["diff", "old.yaml", "new.yaml", "--format", "json"], { cwd: dir }).out);
-    assert.deepEqual(json.removalGuard, { reasons: ["it removes 2 of 6 assignments (33%), more than the 25% allowed"], fingerprint: check.fingerprint });
+    assert.deepEqual(json.removalGuard, { reasons: ["it removes 2 of 6 assignments (33.3%), more than the 25% allowed"], fingerprint: check.fingerprint });
   });
 
   it("judges only the new side by the guardrails: the old side is compared, never deployed", () => {

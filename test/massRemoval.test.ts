@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { expand } from "../matrix/expand";
 import { loadMatrixOrThrow } from "../matrix/load";
 import { checkRemovals, deployedOf, removalVerdict, type Deployed } from "../matrix/removalGuard";
-import { runIndex, settled, sharedMocks, type RecordingMocks } from "./mocks";
+import { runIndex, settled, sharedMocks, valueOf, type RecordingMocks } from "./mocks";
 
 const ROOT = path.resolve(__dirname, "..");
 const names = (kind: string, n: number) => Array.from({ length: n }, (_, i) => `${kind}-${i}`);
@@ -23,12 +23,12 @@ describe("the removal guard: what it stops", () => {
     assert.deepEqual(checkRemovals(deployed(8, 1, 1), deployed(6, 1, 1)).reasons, []);
     const check = checkRemovals(deployed(8, 1, 1), deployed(5, 1, 1));
     assert.deepEqual(check.removed, { assignments: ["a-5", "a-6", "a-7"], memberships: [], users: [] });
-    assert.deepEqual(check.reasons, ["it removes 3 of 8 assignments (38%), more than the 25% allowed"]);
+    assert.deepEqual(check.reasons, ["it removes 3 of 8 assignments (37.5%), more than the 25% allowed"]);
     assert.match(check.fingerprint, /^sha256:[0-9a-f]{16}$/);
     assert.equal(
       removalVerdict(check),
       [
-        "the removal guard stopped this deployment before it changed anything: it removes 3 of 8 assignments (38%), more than the 25% allowed.",
+        "the removal guard stopped this deployment before it changed anything: it removes 3 of 8 assignments (37.5%), more than the 25% allowed.",
         "It would remove:",
         "  - assignment a-5",
         "  - assignment a-6",
@@ -46,9 +46,33 @@ describe("the removal guard: what it stops", () => {
 
   it("honours a configured share and count", () => {
     assert.deepEqual(checkRemovals(deployed(10, 0, 0), deployed(5, 0, 0), { maxShare: 0.5 }).reasons, []);
-    assert.deepEqual(checkRemovals(deployed(10, 10, 0), deployed(10, 7, 0), { maxCount: 2 }).reasons, ["it removes 3 of 10 memberships (30%), more than the 2 allowed"]);
+    assert.deepEqual(checkRemovals(deployed(10, 10, 0), deployed(10, 7, 0), { maxShare: 0.5, maxCount: 2 }).reasons, ["it removes 3 of 10 memberships (30%), more than the 2 allowed"]);
+    assert.deepEqual(checkRemovals(deployed(10, 10, 40), deployed(10, 7, 38)).reasons, ["it removes 3 of 10 memberships (30%), more than the 25% allowed"], "the share applies to every kind");
+    assert.deepEqual(checkRemovals(deployed(2, 2, 3), deployed(1, 1, 2)).reasons, [], "one item of a kind may always go");
     assert.equal(removalVerdict(checkRemovals(deployed(1, 0, 0), deployed(1, 0, 0)), { maxShare: 2 }), "sso-access:maxRemovalShare is 2; write a share from 0 to 1, e.g. 0.25");
     assert.equal(removalVerdict(checkRemovals(deployed(1, 0, 0), deployed(1, 0, 0)), { maxCount: 1.5 }), "sso-access:maxRemovals is 1.5; write a whole number of 0 or more");
+  });
+
+  it("counts a move to another region or instance as removing everything: every resource is replaced", () => {
+    const here = { ...deployed(3, 2, 1), where: { region: "eu-west-1", instanceArn: "" } };
+    const there = { ...deployed(3, 2, 1), where: { region: "eu-central-1", instanceArn: "" } };
+    const check = checkRemovals(here, there);
+    assert.deepEqual(check.removed, { assignments: ["a-0", "a-1", "a-2"], memberships: ["m-0", "m-1"], users: ["u-0"] });
+    assert.deepEqual(check.reasons, ["the region changes from eu-west-1 to eu-central-1: every assignment, membership and user is deleted there and created anew"]);
+    assert.deepEqual(checkRemovals(here, { ...here, where: { region: "eu-west-1", instanceArn: "arn:aws:sso:::instance/ssoins-1" } }).reasons, [
+      "the instance changes from (looked up) to arn:aws:sso:::instance/ssoins-1: every assignment, membership and user is deleted there and created anew",
+    ]);
+  });
+
+  it("judges a stack last deployed by a version that recorded only assignmentCount by its count", () => {
+    assert.deepEqual(checkRemovals({ assignmentCount: 10 }, deployed(7, 0, 0)).reasons, ["it removes 3 of 10 assignments (30%), more than the 25% allowed (the last deployment recorded only its count)"]);
+    assert.deepEqual(checkRemovals({ assignmentCount: 10 }, deployed(9, 0, 0)).reasons, []);
+  });
+
+  it("names a removal by what goes, whatever order the recorded lists are in", () => {
+    const forward = checkRemovals(deployed(8, 0, 0), deployed(4, 0, 0));
+    const backward = checkRemovals({ ...deployed(8, 0, 0), assignments: [...deployed(8, 0, 0).assignments].reverse() }, deployed(4, 0, 0));
+    assert.equal(backward.fingerprint, forward.fingerprint);
   });
 
   it("allowRemovals lets exactly the removal it names through, and a key left behind stops the next run", () => {
@@ -92,8 +116,11 @@ describe("the removal guard in the Pulumi program", () => {
   it("a new stack: reads its own outputs, finds none, deploys, and records what it declared", async () => {
     const outputs = await run("access.yaml", undefined);
     assert.deepEqual(mocks.stackReferences, ["organization/sso-access/test"]);
-    assert.deepEqual(outputs.deployed, sample());
-    assert.deepEqual(outputs.deployed.assignments, [
+    const recorded = await valueOf(outputs.deployed);
+    assert.deepEqual(recorded, sample());
+    assert.equal(pulumi.Output.isInstance(outputs.deployed) && (await (outputs.deployed as unknown as { isSecret: Promise<boolean> }).isSecret), true, "it lists people: a secret output");
+    assert.deepEqual(recorded.where, { region: "eu-west-1", instanceArn: "" });
+    assert.deepEqual(recorded.assignments, [
       "group/Auditors/ReadOnly/222222222222",
       "group/Auditors/ReadOnly/333333333333",
       "group/Developers/Developer/333333333333",
@@ -111,7 +138,7 @@ describe("the removal guard in the Pulumi program", () => {
     assert.equal(
       (error as Error).message,
       [
-        "the removal guard stopped this deployment before it changed anything: it removes 2 of 6 assignments (33%), more than the 25% allowed.",
+        "the removal guard stopped this deployment before it changed anything: it removes 2 of 6 assignments (33.3%), more than the 25% allowed.",
         "It would remove:",
         "  - assignment group/Auditors/ReadOnly/222222222222",
         "  - assignment group/Auditors/ReadOnly/333333333333",
@@ -127,12 +154,22 @@ describe("the removal guard in the Pulumi program", () => {
     const file = withoutAuditors();
     const fingerprint = checkRemovals(sample(), { ...sample(), assignments: sample().assignments.filter((a) => !a.startsWith("group/Auditors/")) }).fingerprint;
     const outputs = await run(file, sample(), { "sso-access:allowRemovals": fingerprint });
-    assert.equal(outputs.deployed.assignments.length, 4);
-    const stale = await run(file, outputs.deployed, { "sso-access:allowRemovals": fingerprint }).then(() => undefined, (e: unknown) => e);
+    const recorded = await valueOf(outputs.deployed);
+    assert.equal(recorded.assignments.length, 4);
+    const stale = await run(file, recorded as Deployed, { "sso-access:allowRemovals": fingerprint }).then(() => undefined, (e: unknown) => e);
     assert.equal(
       (stale as Error).message,
       `sso-access:allowRemovals is set (${fingerprint}) but this deployment removes nothing the removal guard stops; delete the key so that it cannot allow a later removal: pulumi config rm sso-access:allowRemovals`,
     );
+    assert.deepEqual(mocks.registrations, []);
+  });
+
+  it("a stack deployed before the guard recorded names is judged by its assignmentCount output", async () => {
+    mocks.reset();
+    mocks.stackOutputs = { assignmentCount: 6 };
+    pulumi.runtime.setAllConfig({ "sso-access:accessFile": withoutAuditors() });
+    const error = await runIndex().then(() => undefined, (e: unknown) => e);
+    assert.match((error as Error).message, /^the removal guard stopped this deployment before it changed anything: it removes 2 of 6 assignments \(33\.3%\), more than the 25% allowed \(the last deployment recorded only its count\)\.\n/);
     assert.deepEqual(mocks.registrations, []);
   });
 
