@@ -82,8 +82,11 @@ function typeMessage(expected: string, input: unknown, raw: string | undefined, 
     const last = path[path.length - 1];
     if (last === "id" && path[0] === "accounts") {
       const digits = raw.replace(/[^0-9]/g, "");
-      const length = digits.length === 12 ? "" : ` (it has ${digits.length} digits; an account id has exactly 12)`;
-      return `an account id must be a quoted 12-digit string: YAML read ${raw} as the number ${String(input)}, losing leading zeros${length}; write id: "${raw}"`;
+      if (digits.length !== 12) {
+        return `an account id is exactly 12 digits, quoted: ${raw} has ${digits.length}; check the id in AWS Organizations and write it as id: "012345678901"`;
+      }
+      const lost = String(input) !== raw ? `, losing leading zeros` : "";
+      return `an account id must be a quoted 12-digit string: YAML read ${raw} as the number ${String(input)}${lost}; write id: "${raw}"`;
     }
     return `expected text, but YAML read ${raw} as ${typeof input === "number" ? "a number" : "true/false"}; quote it: "${raw}"`;
   }

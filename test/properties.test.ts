@@ -86,18 +86,27 @@ const docArb: fc.Arbitrary<Doc> = fc
     const envs = [...new Set(Object.values(accounts).flatMap((a) => (a.tags?.env ? [a.tags.env] : [])))];
     const external = (g: string) => g === "Okta" && oktaExternal;
     const principals = [...groups.map((g) => ({ group: g })), ...users.map((u) => ({ user: u }))];
-    // Targets always name at least one account (by name or id); exclusions stay small, so that most entries reach
-    // an account (an entry that reaches none is an error, and such matrices are discarded).
+    const teams = [...new Set(Object.values(accounts).flatMap((a) => (a.tags?.team ? [a.tags.team] : [])))];
+    // A tag selector of one or two keys, each to one value or a list of accepted values.
+    const tagValue = (values: string[]) => fc.oneof(fc.constantFrom(...values), fc.subarray(values, { minLength: 1 }));
+    const tagSelector = fc
+      .record({ env: envs.length ? maybe(tagValue(envs)) : fc.constant(undefined), team: teams.length ? maybe(tagValue(teams)) : fc.constant(undefined) })
+      .map((t) => Object.fromEntries(Object.entries(t).filter(([, v]) => v !== undefined)) as Record<string, string | string[]>)
+      .map((t) => (Object.keys(t).length ? t : undefined));
+    // Targets use any mix of names, ids, OUs, tags and allAccounts (at least one); exclusions stay small, so that
+    // most entries reach an account (an entry that reaches none is an error, and such matrices are discarded).
     const selector = (forExclusion: boolean) =>
-      fc.record(
-        {
-          accounts: forExclusion ? fc.subarray([...accountNames, ...ids], { maxLength: 1 }) : subset([...accountNames, ...ids], 1),
-          ous: ous.length ? fc.subarray(ous, { maxLength: Math.min(ous.length, forExclusion ? 1 : 3) }) : fc.constant([] as string[]),
-          tags: envs.length ? maybe(fc.constantFrom(...envs).map((env) => ({ env }))) : fc.constant(undefined),
-          allAccounts: forExclusion ? fc.constant(undefined) : maybe(fc.boolean()),
-        },
-        { requiredKeys: forExclusion ? [] : ["accounts"] },
-      );
+      fc
+        .record(
+          {
+            accounts: fc.subarray([...accountNames, ...ids], { maxLength: Math.min(accountNames.length * 2, forExclusion ? 1 : 3) }),
+            ous: ous.length ? fc.subarray(ous, { maxLength: Math.min(ous.length, forExclusion ? 1 : 3) }) : fc.constant([] as string[]),
+            tags: tagSelector,
+            allAccounts: forExclusion ? fc.constant(undefined) : fc.option(fc.boolean(), { nil: undefined, freq: 4 }),
+          },
+          { requiredKeys: [] },
+        )
+        .filter((t) => forExclusion || (t.accounts?.length ?? 0) > 0 || (t.ous?.length ?? 0) > 0 || t.tags !== undefined || t.allAccounts === true);
     const entry: fc.Arbitrary<Entry> = principals.length
       ? fc.record({
           principal: fc.constantFrom(...principals),
@@ -202,8 +211,18 @@ describe("properties of the expansion, over generated access matrices", () => {
   it("the generator yields mostly valid matrices (so the properties below are not vacuous)", () => {
     const samples = fc.sample(docArb, { numRuns: 200, seed: 42 });
     const valid = samples.filter((d) => planOf(d) !== undefined);
-    assert.ok(valid.length >= 120, `${valid.length} of 200 generated matrices are valid`);
-    assert.ok(valid.filter((d) => planOf(d)!.assignments.length > 0).length >= 80);
+    assert.ok(valid.length >= 100, `${valid.length} of 200 generated matrices are valid`);
+    assert.ok(valid.filter((d) => planOf(d)!.assignments.length > 0).length >= 70);
+    // Every kind of target and selector occurs in valid matrices.
+    const entries = valid.flatMap((d) => d.assignments);
+    const count = (f: (e: Entry) => boolean) => entries.filter(f).length;
+    assert.ok(count((e) => e.accounts === undefined) >= 20, "entries without named accounts");
+    assert.ok(count((e) => e.ous !== undefined) >= 20, "OU targets");
+    assert.ok(count((e) => e.allAccounts === true) >= 10, "allAccounts");
+    assert.ok(count((e) => Object.keys(e.tags ?? {}).length === 2) >= 5, "tag selectors of two keys");
+    assert.ok(count((e) => Object.values(e.tags ?? {}).some(Array.isArray)) >= 10, "tag values as lists");
+    assert.ok(count((e) => e.exclude !== undefined) >= 20, "exclusions");
+    assert.ok(valid.filter((d) => Object.values(d.accounts).some((a) => a.management)).length >= 20, "a management account");
   });
 
   it("the assignments equal a brute-force oracle of the documented rules", () => {
@@ -258,19 +277,27 @@ describe("properties of the expansion, over generated access matrices", () => {
     );
   });
 
-  it("never grants what the file does not name: every assignment comes from an entry that names its principal and set and targets its account, every membership is written", () => {
+  it("never grants what the file does not name: every assignment's principal, set and account are chosen by one entry (exclusions aside), every membership is written", () => {
     fc.assert(
       fc.property(docArb, (doc) => {
         const plan = planOf(doc);
         fc.pre(plan !== undefined);
-        const ids = new Map(Object.entries(doc.accounts).map(([name, a]) => [a.id, name]));
+        const byId = new Map(Object.entries(doc.accounts).map(([name, a]) => [a.id, { name, ...a }]));
         for (const row of plan!.assignments) {
-          assert.ok(ids.has(row.accountId), `${row.accountId} is in the inventory`);
-          const sources = doc.assignments.filter(
-            (e) => (row.principalType === "GROUP" ? e.group : e.user) === row.principalName && e.permissionSets.includes(row.permissionSet),
-          );
-          assert.ok(sources.length > 0, `an entry names ${row.principalName} with ${row.permissionSet}`);
-          assert.ok(oracle({ ...doc, assignments: sources }).includes(`${row.principalType} ${row.principalName} ${row.permissionSet} ${row.accountId}`));
+          const account = byId.get(row.accountId);
+          assert.ok(account, `${row.accountId} is in the inventory`);
+          // An upper bound written differently from the oracle: an entry names this principal and set, and its
+          // targets mention this account by name or id, by an OU that holds it, by tags it has, or by allAccounts.
+          const chosen = doc.assignments.some((e) => {
+            if ((row.principalType === "GROUP" ? e.group : e.user) !== row.principalName || !e.permissionSets.includes(row.permissionSet)) return false;
+            if ((e.accounts ?? []).includes(account!.name) || (e.accounts ?? []).includes(account!.id)) return true;
+            if (account!.management) return false;
+            const path = account!.ou?.split("/") ?? [];
+            const underOu = (e.ous ?? []).some((ou) => ou.split("/").every((part, i) => path[i] === part));
+            const tagsMatch = e.tags !== undefined && Object.entries(e.tags).every(([k, v]) => ([] as string[]).concat(v).includes(account!.tags?.[k] ?? "\u0000"));
+            return e.allAccounts === true || underOu || tagsMatch;
+          });
+          assert.ok(chosen, `${row.principalType} ${row.principalName} ${row.permissionSet} ${row.accountId} is chosen by an entry`);
         }
         for (const d of planDecls(plan!).filter((x) => x.type === TYPE.groupMembership)) {
           const [group, user] = d.name.split("/");
