@@ -120,14 +120,8 @@ describe("the removal guard in the Pulumi program", () => {
     assert.deepEqual(recorded, sample());
     assert.equal(pulumi.Output.isInstance(outputs.deployed) && (await (outputs.deployed as unknown as { isSecret: Promise<boolean> }).isSecret), true, "it lists people: a secret output");
     assert.deepEqual(recorded.where, { region: "eu-west-1", instanceArn: "" });
-    assert.deepEqual(recorded.assignments, [
-      "group/Auditors/ReadOnly/222222222222",
-      "group/Auditors/ReadOnly/333333333333",
-      "group/Developers/Developer/333333333333",
-      "group/Developers/ReadOnly/333333333333",
-      "group/ProfessionalAfAdmins/Admin/111111111111",
-      "group/ProfessionalAfAdmins/Admin/222222222222",
-    ]);
+    // The assignments' logical names (listed in expand.test.ts), the memberships and the created users.
+    assert.deepEqual([recorded.assignments.length, recorded.memberships.length, recorded.users.length], [6, 4, 4]);
     assert.equal(mocks.registrations.length, 42);
   });
 
