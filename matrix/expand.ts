@@ -1,7 +1,7 @@
 import { groupMembers } from "./access";
 import type { ValidMatrix } from "./load";
 import { managedPolicyArn, partitionOf } from "./policies";
-import type { Account, AccountSelector, Assignment, TagSelector } from "./schema";
+import type { Account, AccountSelector, Assignment } from "./schema";
 import {
   LOOKUP,
   TYPE,
@@ -267,16 +267,60 @@ export function expandAssignments(entries: readonly Assignment[], inventory: rea
  * tag and all-account choices leave out the management account (naming it still chooses it).
  */
 export function selectAccounts(selector: AccountSelector, inventory: readonly InventoryAccount[], skipManagement: boolean): Set<string> {
+  const index = indexOf(inventory);
   const chosen = new Set<string>();
   for (const ref of selector.accounts ?? []) {
-    const account = inventory.find((a) => a.name === ref || a.id === ref);
-    if (account) chosen.add(account.id);
+    const id = index.byRef.get(ref);
+    if (id !== undefined) chosen.add(id);
   }
-  for (const account of inventory) {
-    if (skipManagement && account.management) continue;
-    if (selector.allAccounts || inOus(account, selector.ous) || matchesTags(account, selector.tags)) chosen.add(account.id);
+  const add = (ids: Iterable<string>) => {
+    for (const id of ids) if (!(skipManagement && index.management.has(id))) chosen.add(id);
+  };
+  if (selector.allAccounts) add(index.all);
+  for (const ou of selector.ous ?? []) add(index.byOu.get(ou) ?? []);
+  const tags = Object.entries(selector.tags ?? {});
+  if (tags.length) {
+    // Every key must match: intersect, per key, the accounts with any accepted value.
+    const perKey = tags.map(([key, wanted]) => new Set((Array.isArray(wanted) ? wanted : [wanted]).flatMap((value) => index.byTag.get(`${key}\u0000${value}`) ?? [])));
+    perKey.sort((a, b) => a.size - b.size);
+    add([...perKey[0]].filter((id) => perKey.every((ids) => ids.has(id))));
   }
   return chosen;
+}
+
+/** Lookups over one inventory, built once per inventory: selecting is then proportional to what is selected. */
+interface AccountIndex {
+  readonly all: readonly string[];
+  readonly management: ReadonlySet<string>;
+  /** Inventory name and id to id. */
+  readonly byRef: ReadonlyMap<string, string>;
+  /** OU path to the ids of every account in it or below. */
+  readonly byOu: ReadonlyMap<string, readonly string[]>;
+  /** `key\0value` to the ids of the accounts with that tag. */
+  readonly byTag: ReadonlyMap<string, readonly string[]>;
+}
+
+const indexes = new WeakMap<readonly InventoryAccount[], AccountIndex>();
+
+function indexOf(inventory: readonly InventoryAccount[]): AccountIndex {
+  const known = indexes.get(inventory);
+  if (known) return known;
+  const byRef = new Map<string, string>();
+  const byOu = new Map<string, string[]>();
+  const byTag = new Map<string, string[]>();
+  const push = (map: Map<string, string[]>, key: string, id: string) => {
+    if (!map.has(key)) map.set(key, []);
+    map.get(key)!.push(id);
+  };
+  for (const a of inventory) {
+    byRef.set(a.name, a.id);
+    byRef.set(a.id, a.id);
+    for (const ou of ouPrefixes(a.ou)) push(byOu, ou, a.id);
+    for (const [key, value] of Object.entries(a.tags ?? {})) push(byTag, `${key}\u0000${value}`, a.id);
+  }
+  const index = { all: inventory.map((a) => a.id), management: new Set(inventory.filter((a) => a.management).map((a) => a.id)), byRef, byOu, byTag };
+  indexes.set(inventory, index);
+  return index;
 }
 
 /** Everything an OU target can name: each account's OU and all of its ancestors. */
@@ -284,18 +328,4 @@ export function ouPrefixes(ou: string | undefined): string[] {
   if (!ou) return [];
   const parts = ou.split("/");
   return parts.map((_, i) => parts.slice(0, i + 1).join("/"));
-}
-
-function inOus(account: InventoryAccount, ous: readonly string[] | undefined): boolean {
-  if (!ous?.length) return false;
-  const prefixes = ouPrefixes(account.ou);
-  return ous.some((ou) => prefixes.includes(ou));
-}
-
-function matchesTags(account: InventoryAccount, selector: TagSelector | undefined): boolean {
-  if (!selector || Object.keys(selector).length === 0) return false;
-  return Object.entries(selector).every(([key, wanted]) => {
-    const actual = account.tags?.[key];
-    return actual !== undefined && (Array.isArray(wanted) ? wanted.includes(actual) : wanted === actual);
-  });
 }

@@ -1,0 +1,116 @@
+import { dump } from "js-yaml";
+import { expandAssignments, type InventoryAccount } from "../matrix/expand";
+import type { Assignment, Matrix } from "../matrix/schema";
+
+/**
+ * Synthetic organizations in the access.yaml format, for the benchmark and the churn tests. Deterministic: the same
+ * size and seed give the same file, byte for byte. Accounts sit in nested OUs with env and team tags; assignments
+ * target accounts by name, by OU and by tags; some groups are external.
+ */
+
+export const SIZES = {
+  S: { accounts: 10, users: 50, groups: 10, permissionSets: 8, assignments: 200 },
+  M: { accounts: 200, users: 1_000, groups: 100, permissionSets: 40, assignments: 4_000 },
+  L: { accounts: 1_000, users: 5_000, groups: 300, permissionSets: 100, assignments: 20_000 },
+} as const;
+export type Size = keyof typeof SIZES;
+
+/** mulberry32: a small, fast, seeded generator (the same numbers on every machine). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const POLICIES = ["ReadOnlyAccess", "ViewOnlyAccess", "SecurityAudit", "job-function/Billing", "AmazonS3ReadOnlyAccess", "AmazonEC2ReadOnlyAccess", "CloudWatchReadOnlyAccess", "PowerUserAccess", "AdministratorAccess"];
+const TOPS = ["Workloads", "Platform", "Data", "Sandbox"];
+const ENVS = ["prod", "staging", "dev"];
+
+const pad = (n: number, width: number) => String(n).padStart(width, "0");
+
+export function generate(size: Size, seed = 1): Matrix {
+  const spec = SIZES[size];
+  const rand = random(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)];
+  const pickSome = <T>(items: readonly T[], n: number): T[] => {
+    const out = new Set<T>();
+    while (out.size < Math.min(n, items.length)) out.add(pick(items));
+    return [...out];
+  };
+
+  // OUs: top / env / team, and accounts spread over the leaves.
+  const teams = Array.from({ length: Math.max(2, Math.round(spec.accounts / 25)) }, (_, i) => `team-${pad(i, 3)}`);
+  const leaves = TOPS.flatMap((top) => ENVS.flatMap((env) => teams.map((team) => ({ ou: `${top}/${env}/${team}`, env, team }))));
+  const accounts: Matrix["accounts"] = { management: { id: "100000000000", management: true, description: "Organization management account." } };
+  for (let i = 1; i < spec.accounts; i++) {
+    const leaf = pick(leaves);
+    accounts[`acct-${pad(i, 4)}`] = { id: String(100000000000 + i), ou: leaf.ou, tags: { env: leaf.env, team: leaf.team } };
+  }
+
+  const permissionSets: NonNullable<Matrix["permissionSets"]> = {};
+  for (let i = 0; i < spec.permissionSets; i++) {
+    permissionSets[`PS-${pad(i, 3)}`] = {
+      description: `Synthetic permission set ${i}.`,
+      sessionDuration: pick(["PT1H", "PT4H", "PT8H"]),
+      managedPolicies: pickSome(POLICIES.slice(0, 7), 1 + Math.floor(rand() * 3)).concat(i % 10 === 0 ? ["AdministratorAccess"] : []),
+    };
+  }
+  const setNames = Object.keys(permissionSets);
+
+  const users: NonNullable<Matrix["users"]> = {};
+  for (let i = 0; i < spec.users; i++) {
+    const name = `user-${pad(i, 5)}`;
+    users[name] = { displayName: `User ${i}`, givenName: "User", familyName: `Number${i}`, email: `${name}@example.org` };
+  }
+  const userNames = Object.keys(users);
+
+  // One group in ten is external (provisioned by an IdP); the others get members, each user in one or two groups.
+  const groups: NonNullable<Matrix["groups"]> = {};
+  const groupNames = Array.from({ length: spec.groups }, (_, i) => `group-${pad(i, 3)}`);
+  groupNames.forEach((g, i) => (groups[g] = i % 10 === 9 ? { displayName: `External ${g}`, external: true } : { description: `Synthetic group ${i}.`, members: [] }));
+  const internal = groupNames.filter((g) => !groups[g].external);
+  for (const user of userNames) for (const g of pickSome(internal, 1 + Math.floor(rand() * 2))) groups[g].members!.push(user);
+  for (const g of internal) groups[g].members!.sort();
+
+  // Assignments: by name, by OU and by tags, until the expansion reaches the target size.
+  const inventory: InventoryAccount[] = Object.entries(accounts).map(([name, a]) => ({ ...a, name }));
+  const accountNames = Object.keys(accounts).filter((n) => n !== "management");
+  const assignments: Assignment[] = [];
+  let rows = 0;
+  while (rows < spec.assignments) {
+    const group = pick(groupNames);
+    const sets = pickSome(setNames, 1 + Math.floor(rand() * 2));
+    const kind = rand();
+    const leaf = pick(leaves);
+    const entry: Assignment =
+      kind < 0.4
+        ? { group, permissionSets: sets, ous: [leaf.ou] }
+        : kind < 0.7
+          ? { group, permissionSets: sets, tags: { team: leaf.team, env: [leaf.env, pick(ENVS)] } }
+          : { group, permissionSets: sets, accounts: pickSome(accountNames, 1 + Math.floor(rand() * 4)) };
+    const reached = expandAssignments([entry], inventory).length;
+    if (reached === 0) continue;
+    assignments.push(entry);
+    rows += reached;
+  }
+
+  return {
+    version: 1,
+    identityCenter: { startUrl: "https://synthetic.awsapps.com/start", region: "us-east-1" },
+    accounts,
+    permissionSets,
+    groups,
+    users,
+    assignments,
+  };
+}
+
+/** The matrix as access.yaml text. */
+export function generateYaml(size: Size, seed = 1): string {
+  return `# Synthetic organization, size ${size}, seed ${seed} (bench/generate.ts).\n${dump(generate(size, seed), { lineWidth: 200, noRefs: true })}`;
+}
