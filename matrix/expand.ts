@@ -237,7 +237,7 @@ function sortedRecord(record: Record<string, string>): Record<string, string> {
  * set and account reached twice is one assignment.
  */
 export function expandAssignments(entries: readonly Assignment[], inventory: readonly InventoryAccount[]): AssignmentRow[] {
-  const names = new Map(inventory.map((a) => [a.id, a.name]));
+  const names = indexOf(inventory).nameOf;
   const rows = new Map<string, AssignmentRow>();
   for (const entry of entries) {
     const principalType: PrincipalType = entry.group !== undefined ? "GROUP" : "USER";
@@ -259,6 +259,13 @@ export function expandAssignments(entries: readonly Assignment[], inventory: rea
       byText(a.permissionSet, b.permissionSet) ||
       byText(a.accountId, b.accountId),
   );
+}
+
+/** Whether an entry reaches at least one account: its targets less its exclusions (what expandAssignments would give rows for). */
+export function reachesAnyAccount(entry: Assignment, inventory: readonly InventoryAccount[]): boolean {
+  const excluded = selectAccounts(entry.exclude ?? {}, inventory, false);
+  for (const id of selectAccounts(entry, inventory, true)) if (!excluded.has(id)) return true;
+  return false;
 }
 
 /**
@@ -294,6 +301,8 @@ interface AccountIndex {
   readonly management: ReadonlySet<string>;
   /** Inventory name and id to id. */
   readonly byRef: ReadonlyMap<string, string>;
+  /** Id to inventory name. */
+  readonly nameOf: ReadonlyMap<string, string>;
   /** OU path to the ids of every account in it or below. */
   readonly byOu: ReadonlyMap<string, readonly string[]>;
   /** `key\0value` to the ids of the accounts with that tag. */
@@ -318,7 +327,8 @@ function indexOf(inventory: readonly InventoryAccount[]): AccountIndex {
     for (const ou of ouPrefixes(a.ou)) push(byOu, ou, a.id);
     for (const [key, value] of Object.entries(a.tags ?? {})) push(byTag, `${key}\u0000${value}`, a.id);
   }
-  const index = { all: inventory.map((a) => a.id), management: new Set(inventory.filter((a) => a.management).map((a) => a.id)), byRef, byOu, byTag };
+  const nameOf = new Map(inventory.map((a) => [a.id, a.name]));
+  const index = { all: inventory.map((a) => a.id), management: new Set(inventory.filter((a) => a.management).map((a) => a.id)), byRef, nameOf, byOu, byTag };
   indexes.set(inventory, index);
   return index;
 }
