@@ -1,5 +1,8 @@
 import { dump } from "js-yaml";
 import { expandAssignments, type InventoryAccount } from "../matrix/expand";
+import { loadMatrixText, type ValidMatrix } from "../matrix/load";
+import { MatrixError } from "../matrix/problems";
+import { folderFiles } from "../matrix/source";
 import type { Assignment, Matrix } from "../matrix/schema";
 
 /**
@@ -113,4 +116,11 @@ export function generate(size: Size, seed = 1): Matrix {
 /** The matrix as access.yaml text. */
 export function generateYaml(size: Size, seed = 1): string {
   return `# Synthetic organization, size ${size}, seed ${seed} (bench/generate.ts).\n${dump(generate(size, seed), { lineWidth: 200, noRefs: true })}`;
+}
+
+/** A generated (or edited) matrix loaded as a user's file would be: every check applied. Throws on problems. */
+export function loadGenerated(matrix: Matrix): ValidMatrix {
+  const result = loadMatrixText(dump(matrix, { lineWidth: 200, noRefs: true }), "generated.yaml", folderFiles(process.cwd()));
+  if (!result.ok) throw new MatrixError(result.problems);
+  return result.value;
 }
