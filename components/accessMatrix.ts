@@ -50,8 +50,8 @@ export class AccessMatrix extends pulumi.ComponentResource {
     const accounts = plan.accounts.map((p) => new AccountAssignments(p.component.name, { plan: p, declarations }, { parent: this }));
     declarations.finish();
 
-    this.instanceArn = instance.arn;
-    this.identityStoreId = instance.identityStoreId;
+    this.instanceArn = pulumi.output(instance.arn);
+    this.identityStoreId = pulumi.output(instance.identityStoreId);
     this.permissionSetArns = byName(sets.map((s, i) => ({ name: plan.permissionSets[i].component.name, value: s.arn })));
     this.groupIds = byName(groups.map((g, i) => ({ name: plan.groups[i].component.name, value: g.groupId })));
     this.userIds = byName(users.map((u, i) => ({ name: plan.users[i].component.name, value: u.userId })));
@@ -72,7 +72,8 @@ export class AccessMatrix extends pulumi.ComponentResource {
 /** The instance from stack config, or else the one Identity Center instance of the region. */
 function findInstance(args: AccessMatrixArgs, region: string, provider: aws.Provider, parent: pulumi.Resource): Instance {
   if (args.instanceArn && args.identityStoreId) {
-    return { arn: pulumi.output(args.instanceArn), identityStoreId: pulumi.output(args.identityStoreId) };
+    // Plain strings, not outputs: every resource takes them, and an input that is already known costs the SDK less.
+    return { arn: args.instanceArn, identityStoreId: args.identityStoreId };
   }
   const found = aws.ssoadmin.getInstancesOutput({}, { provider, parent }).apply((result) => {
     if (result.arns.length === 0) {
@@ -88,7 +89,7 @@ function findInstance(args: AccessMatrixArgs, region: string, provider: aws.Prov
     return { arn: result.arns[0], identityStoreId: result.identityStoreIds[0] };
   });
   return {
-    arn: args.instanceArn ? pulumi.output(args.instanceArn) : found.arn,
-    identityStoreId: args.identityStoreId ? pulumi.output(args.identityStoreId) : found.identityStoreId,
+    arn: args.instanceArn || found.arn,
+    identityStoreId: args.identityStoreId || found.identityStoreId,
   };
 }

@@ -12,7 +12,7 @@ import { LOOKUP, TYPE, isRef, type ComponentPlan, type Decl, type LookupToken, t
 type ResourceClass = new (name: string, args: never, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
 /** The AWS resource classes by the type token the plan uses; a test checks each class registers under that token. */
-const RESOURCE_CLASSES: Partial<Record<Decl["type"], ResourceClass>> = {
+export const RESOURCE_CLASSES: Partial<Record<Decl["type"], ResourceClass>> = {
   [TYPE.permissionSet]: aws.ssoadmin.PermissionSet,
   [TYPE.managedPolicies]: aws.ssoadmin.ManagedPolicyAttachmentsExclusive,
   [TYPE.customerManagedPolicies]: aws.ssoadmin.CustomerManagedPolicyAttachmentsExclusive,
@@ -31,10 +31,10 @@ const LOOKUP_FUNCTIONS: Record<Exclude<LookupToken, typeof LOOKUP.instances>, Lo
   [LOOKUP.user]: aws.identitystore.getUserOutput as unknown as LookupFunction,
 };
 
-/** The Identity Center instance every resource belongs to. */
+/** The Identity Center instance every resource belongs to: plain strings when stack config names it, else lookup outputs. */
 export interface Instance {
-  readonly arn: pulumi.Output<string>;
-  readonly identityStoreId: pulumi.Output<string>;
+  readonly arn: pulumi.Input<string>;
+  readonly identityStoreId: pulumi.Input<string>;
 }
 
 export class Declarations {
