@@ -1,0 +1,99 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { renderTable } from "../cli/output";
+import { expand } from "../matrix/expand";
+import { loadMatrixFile } from "../matrix/load";
+import { MatrixError } from "../matrix/problems";
+import { planDecls } from "../matrix/plan";
+import { measureChurn } from "./churn";
+import { SIZES, generateYaml, loadGenerated, type Size } from "./generate";
+
+/**
+ * `npm run bench -- --size S|M|L [--runs N] [--seed N]`: generates an organization, then measures, each run in a
+ * fresh process: `check`, `plan --json`, the whole program under Pulumi mocks, and the floor (the same AWS
+ * resources registered directly). Prints a table, the churn of scripted edits, and as its last line one JSON object.
+ */
+
+const ROOT = path.resolve(__dirname, "..");
+const BIN = path.join(ROOT, "bin", "sso-access.js");
+/** The child processes transpile with SWC, as bin/sso-access.js does. */
+const TS_ENV = { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", TS_NODE_SWC: "true" };
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function wall(args: string[], out?: string): number {
+  const start = performance.now();
+  const result = spawnSync(process.execPath, args, { cwd: ROOT, env: TS_ENV, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
+  const seconds = (performance.now() - start) / 1000;
+  if (result.status !== 0) throw new Error(`${args.join(" ")} exited ${result.status}: ${result.stderr.slice(0, 2000)}`);
+  if (out) fs.writeFileSync(out, result.stdout);
+  return seconds;
+}
+
+function measured(script: string, input: string): { seconds: number; rssMB: number; resources: number } {
+  const result = spawnSync(process.execPath, ["-r", "ts-node/register", path.join(ROOT, "bench", script), input], { cwd: ROOT, env: TS_ENV, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`${script} exited ${result.status}: ${result.stderr.slice(0, 2000)}`);
+  return JSON.parse(result.stdout.trim().split("\n").pop()!);
+}
+
+function main(): void {
+  const { values } = parseArgs({ options: { size: { type: "string", default: "S" }, runs: { type: "string" }, seed: { type: "string", default: "1" } } });
+  const size = values.size as Size;
+  if (!(size in SIZES)) throw new Error(`--size is one of ${Object.keys(SIZES).join(", ")}`);
+  const runs = Number(values.runs ?? (size === "L" ? 3 : 5));
+  const seed = Number(values.seed);
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sso-access-bench-${size}-`));
+  const file = path.join(dir, "access.yaml");
+  fs.writeFileSync(file, generateYaml(size, seed));
+  const planFile = path.join(dir, "plan.json");
+  const loaded = loadMatrixFile(file);
+  if (!loaded.ok) throw new MatrixError(loaded.problems);
+  const valid = loaded.value;
+  const plan = expand(valid);
+  const resources = planDecls(plan).filter((d) => d.type.startsWith("aws:")).length;
+  process.stderr.write(`${size}: ${plan.assignments.length} assignments, ${resources} AWS resources; ${runs} runs each\n`);
+
+  const check = median(Array.from({ length: runs }, () => wall([BIN, "check", file])));
+  const planSeconds = median(Array.from({ length: runs }, (_, i) => wall([BIN, "plan", "--json", file], i === 0 ? planFile : undefined)));
+  const program: ReturnType<typeof measured>[] = [];
+  const floor: ReturnType<typeof measured>[] = [];
+  for (let i = 0; i < runs; i++) {
+    // Alternate, so that a slow moment of the machine falls on both.
+    program.push(measured("program.ts", file));
+    floor.push(measured("floor.ts", planFile));
+    process.stderr.write(`  run ${i + 1}: program ${program[i].seconds.toFixed(2)} s, floor ${floor[i].seconds.toFixed(2)} s\n`);
+  }
+  const programSeconds = median(program.map((p) => p.seconds));
+  const floorSeconds = median(floor.map((p) => p.seconds));
+  const programRssMB = median(program.map((p) => p.rssMB));
+  const floorRssMB = median(floor.map((p) => p.rssMB));
+
+  const f = (n: number, digits = 2) => n.toFixed(digits);
+  const rows = [
+    ["check", `${f(check)} s`, ""],
+    ["plan --json", `${f(planSeconds)} s`, ""],
+    ["program under mocks", `${f(programSeconds)} s`, `${f(programRssMB, 0)} MB`],
+    ["floor (same resources, registered directly)", `${f(floorSeconds)} s`, `${f(floorRssMB, 0)} MB`],
+    ["program / floor", `${f(programSeconds / floorSeconds)}x`, `${f(programRssMB / floorRssMB)}x`],
+    ["program per AWS resource", `${f((programSeconds / resources) * 1000)} ms`, `${f((programRssMB / resources) * 1024, 0)} KB`],
+  ];
+  const paint = (_: string, t: string) => t;
+  process.stdout.write(`${renderTable([`size ${size} (${plan.assignments.length} assignments, ${resources} AWS resources, medians of ${runs})`, "time", "peak memory"], rows, paint)}\n\n`);
+
+  if (size === "M") {
+    const churn = measureChurn(valid, loadGenerated);
+    const churnRows = churn.map((c) => [c.name, `${c.created}/${c.replaced}/${c.deleted}`, `${c.minimum.created}/${c.minimum.replaced}/${c.minimum.deleted}`, String(c.updated)]);
+    process.stdout.write(`${renderTable(["edit (AWS resources)", "created/replaced/deleted", "minimum", "updated in place"], churnRows, paint)}\n\n`);
+  }
+
+  process.stdout.write(
+    `${JSON.stringify({ size, assignments: plan.assignments.length, resources, checkSeconds: check, planSeconds, programSeconds, floorSeconds, programRssMB, floorRssMB })}\n`,
+  );
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main();
