@@ -3,6 +3,7 @@ import { AccessMatrix } from "./components/accessMatrix";
 import { previousDeployment } from "./components/previousDeployment";
 import { expand } from "./matrix/expand";
 import { loadMatrixFile } from "./matrix/load";
+import type { Plan } from "./matrix/plan";
 import { MatrixError } from "./matrix/problems";
 import { checkRemovals, deployedOf, removalVerdict } from "./matrix/removalGuard";
 
@@ -10,12 +11,7 @@ import { checkRemovals, deployedOf, removalVerdict } from "./matrix/removalGuard
 // outputs out. Nothing is declared until the file is valid and the guard lets the change through.
 export = async () => {
   const config = new pulumi.Config();
-  const loaded = loadMatrixFile(config.get("accessFile") || "access.yaml");
-  if (!loaded.ok) {
-    // A RunError prints its message alone: the located problems, no stack trace.
-    throw new pulumi.RunError(new MatrixError(loaded.problems).message);
-  }
-  const plan = expand(loaded.value);
+  const plan = planOf(config.get("accessFile") || "access.yaml");
   // Empty means unset: Pulumi.yaml declares these keys with empty defaults. removalVerdict checks the numbers.
   const setting = (key: string) => config.get(key) || undefined;
   const deployed = deployedOf(plan, setting("instanceArn") ?? "");
@@ -43,3 +39,13 @@ export = async () => {
     deployed: pulumi.secret(deployed),
   };
 };
+
+/**
+ * The plan of the access matrix, or a RunError listing its located problems (no stack trace). Only the plan leaves
+ * this function: the parsed file and its position index are garbage before the first resource is registered.
+ */
+function planOf(file: string): Plan {
+  const loaded = loadMatrixFile(file);
+  if (!loaded.ok) throw new pulumi.RunError(new MatrixError(loaded.problems).message);
+  return expand(loaded.value);
+}
