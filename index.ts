@@ -20,7 +20,8 @@ export = async () => {
   const removals = checkRemovals(await previousDeployment(), deployed, limits);
   const stop = removalVerdict(removals, limits);
   if (stop) throw new pulumi.RunError(stop);
-  if (removals.reasons.length) pulumi.log.warn(`removing what ${removals.fingerprint} names, as sso-access:allowRemovals allows; delete the key after this deployment`);
+  if (removals.reasons.length)
+    pulumi.log.warn(`removing what ${removals.fingerprint} names, as sso-access:allowRemovals allows; delete the key after this deployment`);
 
   const access = new AccessMatrix(plan.root.name, {
     plan,

@@ -33,7 +33,12 @@ export interface Churn {
   readonly updated: number;
 }
 
-const awsResources = (plan: Plan) => new Map(planDecls(plan).filter((d) => d.type.startsWith("aws:")).map((d) => [d.key, d]));
+const awsResources = (plan: Plan) =>
+  new Map(
+    planDecls(plan)
+      .filter((d) => d.type.startsWith("aws:"))
+      .map((d) => [d.key, d]),
+  );
 
 /** What going from plan `a` to plan `b` does to AWS resources, by logical identity. */
 export function planChurn(a: Plan, b: Plan): Churn {

@@ -30,7 +30,17 @@ function random(seed: number): () => number {
   };
 }
 
-const POLICIES = ["ReadOnlyAccess", "ViewOnlyAccess", "SecurityAudit", "job-function/Billing", "AmazonS3ReadOnlyAccess", "AmazonEC2ReadOnlyAccess", "CloudWatchReadOnlyAccess", "PowerUserAccess", "AdministratorAccess"];
+const POLICIES = [
+  "ReadOnlyAccess",
+  "ViewOnlyAccess",
+  "SecurityAudit",
+  "job-function/Billing",
+  "AmazonS3ReadOnlyAccess",
+  "AmazonEC2ReadOnlyAccess",
+  "CloudWatchReadOnlyAccess",
+  "PowerUserAccess",
+  "AdministratorAccess",
+];
 const TOPS = ["Workloads", "Platform", "Data", "Sandbox"];
 const ENVS = ["prod", "staging", "dev"];
 
@@ -75,7 +85,9 @@ export function generate(size: Size, seed = 1): Matrix {
   // One group in ten is external (provisioned by an IdP); the others get members, each user in one or two groups.
   const groups: NonNullable<Matrix["groups"]> = {};
   const groupNames = Array.from({ length: spec.groups }, (_, i) => `group-${pad(i, 3)}`);
-  groupNames.forEach((g, i) => (groups[g] = i % 10 === 9 ? { displayName: `External ${g}`, external: true } : { description: `Synthetic group ${i}.`, members: [] }));
+  groupNames.forEach(
+    (g, i) => (groups[g] = i % 10 === 9 ? { displayName: `External ${g}`, external: true } : { description: `Synthetic group ${i}.`, members: [] }),
+  );
   const internal = groupNames.filter((g) => !groups[g].external);
   for (const user of userNames) for (const g of pickSome(internal, 1 + Math.floor(rand() * 2))) groups[g].members!.push(user);
   for (const g of internal) groups[g].members!.sort();

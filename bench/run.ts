@@ -82,11 +82,18 @@ function main(): void {
     ["program per AWS resource", `${f((programSeconds / resources) * 1000)} ms`, `${f((programRssMB / resources) * 1024, 0)} KB`],
   ];
   const paint = (_: string, t: string) => t;
-  process.stdout.write(`${renderTable([`size ${size} (${plan.assignments.length} assignments, ${resources} AWS resources, medians of ${runs})`, "time", "peak memory"], rows, paint)}\n\n`);
+  process.stdout.write(
+    `${renderTable([`size ${size} (${plan.assignments.length} assignments, ${resources} AWS resources, medians of ${runs})`, "time", "peak memory"], rows, paint)}\n\n`,
+  );
 
   if (size === "M") {
     const churn = measureChurn(valid, loadGenerated);
-    const churnRows = churn.map((c) => [c.name, `${c.created}/${c.replaced}/${c.deleted}`, `${c.minimum.created}/${c.minimum.replaced}/${c.minimum.deleted}`, String(c.updated)]);
+    const churnRows = churn.map((c) => [
+      c.name,
+      `${c.created}/${c.replaced}/${c.deleted}`,
+      `${c.minimum.created}/${c.minimum.replaced}/${c.minimum.deleted}`,
+      String(c.updated),
+    ]);
     process.stdout.write(`${renderTable(["edit (AWS resources)", "created/replaced/deleted", "minimum", "updated in place"], churnRows, paint)}\n\n`);
   }
 

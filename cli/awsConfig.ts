@@ -42,7 +42,10 @@ export interface ConfigBlock {
 
 /** Profile and session names keep letters, digits and `._-`; anything else becomes `-`. */
 export function sanitize(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/-{2,}/g, "-").replace(/^-+|-+$/g, "");
+  return name
+    .replace(/[^A-Za-z0-9._-]+/g, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^-+|-+$/g, "");
 }
 
 /** `https://professional-af.awsapps.com/start` -> `professional-af`: the name `aws configure sso` users usually pick. */
@@ -52,7 +55,8 @@ export function defaultSessionName(startUrl: string): string {
 
 /** One profile per account and permission set the user reaches, named from the template. Names must come out distinct. */
 export function profilesFor(grants: readonly Grant[], template: string, session: string): Profile[] {
-  if (/[{}]/.test(template.replace(/\{[^{}]*\}/g, ""))) throw new OptionError(`the profile template "${template}" has a brace without its pair; write placeholders as {account}`);
+  if (/[{}]/.test(template.replace(/\{[^{}]*\}/g, "")))
+    throw new OptionError(`the profile template "${template}" has a brace without its pair; write placeholders as {account}`);
   for (const [, name] of template.matchAll(/\{([^}]*)\}/g)) {
     if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
       throw new OptionError(`unknown placeholder {${name}} in the profile template "${template}"; use ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`);
@@ -80,7 +84,8 @@ export function profilesFor(grants: readonly Grant[], template: string, session:
 export function configBlock(plan: Plan, grants: readonly Grant[], options: { session?: string; region?: string; template?: string }): ConfigBlock {
   const session = options.session !== undefined ? sanitize(options.session) : defaultSessionName(plan.settings.startUrl);
   if (!session) throw new OptionError(`session name "${options.session}" has no letters or digits`);
-  if (options.region !== undefined && !REGION.test(options.region)) throw new OptionError(`--region "${options.region}" is not an AWS region such as us-east-1`);
+  if (options.region !== undefined && !REGION.test(options.region))
+    throw new OptionError(`--region "${options.region}" is not an AWS region such as us-east-1`);
   return {
     session,
     startUrl: plan.settings.startUrl,
@@ -105,7 +110,14 @@ export function renderBlock(block: ConfigBlock, eol = "\n"): string {
     "sso_registration_scopes = sso:account:access",
   ];
   for (const p of block.profiles) {
-    lines.push("", `[profile ${p.name}]`, `sso_session = ${block.session}`, `sso_account_id = ${p.accountId}`, `sso_role_name = ${p.permissionSet}`, `region = ${block.region}`);
+    lines.push(
+      "",
+      `[profile ${p.name}]`,
+      `sso_session = ${block.session}`,
+      `sso_account_id = ${p.accountId}`,
+      `sso_role_name = ${p.permissionSet}`,
+      `region = ${block.region}`,
+    );
   }
   lines.push(end(block.session));
   return lines.join(eol);
@@ -155,9 +167,12 @@ export function mergeConfig(existing: string, block: ConfigBlock, file: string):
     return [{ session, first: i, last }];
   });
   const own = blocks.filter((b) => b.session === block.session);
-  if (own.length > 1) throw new ConfigError(`${file}:${own[1].first + 1}:1  a second generated block for session ${block.session}; delete one of them and run again`);
+  if (own.length > 1)
+    throw new ConfigError(`${file}:${own[1].first + 1}:1  a second generated block for session ${block.session}; delete one of them and run again`);
   if (own.length === 1 && own[0].last < 0) {
-    throw new ConfigError(`${file}:${own[0].first + 1}:1  the generated block for session ${block.session} has no END line; restore it or delete the block, then run again`);
+    throw new ConfigError(
+      `${file}:${own[0].first + 1}:1  the generated block for session ${block.session} has no END line; restore it or delete the block, then run again`,
+    );
   }
   let merged: string;
   if (own.length === 1) {
@@ -181,7 +196,9 @@ export function mergeConfig(existing: string, block: ConfigBlock, file: string):
         `${file}:${i + 1}:1  [${name}] is generated for session ${within.session} (lines ${within.first + 1}-${within.last + 1}); write with --session ${within.session} to replace that block, or delete it`,
       );
     }
-    throw new ConfigError(`${file}:${i + 1}:1  [${name}] is already defined outside the generated block; rename or delete it, or choose other names with --profile-template`);
+    throw new ConfigError(
+      `${file}:${i + 1}:1  [${name}] is already defined outside the generated block; rename or delete it, or choose other names with --profile-template`,
+    );
   }
   return merged;
 }
@@ -283,6 +300,8 @@ export function writeAll(dir: string, files: readonly { readonly name: string; r
 /** A file name for a user's config in `--all` output. */
 export function userFileName(user: string): string {
   // Percent-encoding keeps distinct user names distinct (a/b and a_b), which replacing characters would not.
-  const encoded = [...user].map((c) => (/[A-Za-z0-9._@+-]/.test(c) ? c : [...Buffer.from(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join(""))).join("");
+  const encoded = [...user]
+    .map((c) => (/[A-Za-z0-9._@+-]/.test(c) ? c : [...Buffer.from(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("")))
+    .join("");
   return `${encoded}.config`;
 }

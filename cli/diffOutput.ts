@@ -31,9 +31,11 @@ const label = (field: string) => LABELS[field] ?? field;
 function show(value: Value | null | undefined): string {
   if (value === null || value === undefined) return "(none)";
   if (typeof value === "object" && !Array.isArray(value)) {
-    return Object.entries(value)
-      .map(([k, v]) => `${k}=${String(v)}`)
-      .join(", ") || "(none)";
+    return (
+      Object.entries(value)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(", ") || "(none)"
+    );
   }
   return Array.isArray(value) ? value.join(", ") : String(value);
 }
@@ -196,10 +198,20 @@ export function renderDiffMarkdown(d: AccessDiff, before: string, after: string)
   ] as const) {
     if (!list.length) continue;
     section(`${title} (${list.length})`);
-    out.push(renderMarkdownTable(["Principal", "Permission set", "Account", "Reaches"], list.map((a) => [principal(a), a.permissionSet, where(a), reaches(a.users)])));
+    out.push(
+      renderMarkdownTable(
+        ["Principal", "Permission set", "Account", "Reaches"],
+        list.map((a) => [principal(a), a.permissionSet, where(a), reaches(a.users)]),
+      ),
+    );
     out.push("", "<details><summary>By account</summary>", "");
     const byAccount = [...list].sort((a, b) => byText(a.accountName, b.accountName));
-    out.push(renderMarkdownTable(["Account", "Principal", "Permission set"], byAccount.map((a) => [where(a), principal(a), a.permissionSet])));
+    out.push(
+      renderMarkdownTable(
+        ["Account", "Principal", "Permission set"],
+        byAccount.map((a) => [where(a), principal(a), a.permissionSet]),
+      ),
+    );
     out.push("", "</details>");
   }
   if (d.memberships.length) {
@@ -223,7 +235,10 @@ export function renderDiffMarkdown(d: AccessDiff, before: string, after: string)
       if (inline) out.push("", "  ```diff", ...policyDiff(inline.from, inline.to).map((l) => `  ${l}`), "  ```");
     }
   }
-  out.push("", `<sub>${plural(d.granted.length, "assignment")} granted, ${d.revoked.length} revoked. Compared ${md(before)} with ${md(after)} by sso-access; pulumi preview lists the resources.</sub>`);
+  out.push(
+    "",
+    `<sub>${plural(d.granted.length, "assignment")} granted, ${d.revoked.length} revoked. Compared ${md(before)} with ${md(after)} by sso-access; pulumi preview lists the resources.</sub>`,
+  );
   return out.join("\n");
 }
 

@@ -9,7 +9,17 @@ import { checkWarnings } from "../matrix/guardrails";
 import { formatProblem, sortProblems } from "../matrix/problems";
 import { matrixJsonSchema } from "../matrix/schema";
 import { didYouMean } from "../matrix/suggest";
-import { ConfigError, DEFAULT_PROFILE_TEMPLATE, OptionError, configBlock, defaultConfigPath, renderBlock, userFileName, writeAll, writeConfig } from "./awsConfig";
+import {
+  ConfigError,
+  DEFAULT_PROFILE_TEMPLATE,
+  OptionError,
+  configBlock,
+  defaultConfigPath,
+  renderBlock,
+  userFileName,
+  writeAll,
+  writeConfig,
+} from "./awsConfig";
 import { DIFF_FORMATS, renderDiffJson, renderDiffMarkdown, renderDiffText, type DiffFormat } from "./diffOutput";
 import { GitError, readAtRevision } from "./git";
 import { painter, stdio, type Io } from "./output";
@@ -80,7 +90,10 @@ export function run(argv: readonly string[], io: Io = stdio): number {
     .description("validate the access matrix; every problem is printed as file:line:column  path  message")
     .argument("[file]", "the access matrix", "access.yaml")
     .option("--warnings", "also report what is allowed but likely a mistake (exit code unchanged)")
-    .addHelpText("after", `\nWarnings: more than 10 policies on a set (IAM's default per role), sets assigned nowhere, groups with no members\nand no assignments, users in no group.${EXIT_CODES}`)
+    .addHelpText(
+      "after",
+      `\nWarnings: more than 10 policies on a set (IAM's default per role), sets assigned nowhere, groups with no members\nand no assignments, users in no group.${EXIT_CODES}`,
+    )
     .action((file: string, o: { warnings?: boolean }) => {
       const loaded = load(file, io);
       if (!loaded) return void (code = EXIT.problems);
@@ -90,7 +103,9 @@ export function run(argv: readonly string[], io: Io = stdio): number {
         const found = sortProblems(checkWarnings(loaded, new Set(plan.assignments.map((a) => a.permissionSet))));
         if (found.length) io.err(found.map(formatProblem).join("\n"));
       }
-      io.out(`${loaded.file}: valid (${s.accounts} accounts, ${s.permissionSets} permission sets, ${s.groups} groups, ${s.users} users, ${s.assignments} assignments)`);
+      io.out(
+        `${loaded.file}: valid (${s.accounts} accounts, ${s.permissionSets} permission sets, ${s.groups} groups, ${s.users} users, ${s.assignments} assignments)`,
+      );
     });
 
   program
@@ -130,7 +145,9 @@ export function run(argv: readonly string[], io: Io = stdio): number {
     .description("the access change between two versions of the access matrix, in people's terms")
     .argument("[files...]", "OLD NEW, or with --base only the file (default access.yaml)")
     .option("--base <git-ref>", "compare the file as it is at this git revision (e.g. origin/main) with the working tree")
-    .addOption(new Option("--format <format>", "text for a terminal, markdown for a pull request comment, json for programs").choices(DIFF_FORMATS).default("text"))
+    .addOption(
+      new Option("--format <format>", "text for a terminal, markdown for a pull request comment, json for programs").choices(DIFF_FORMATS).default("text"),
+    )
     .option("--exit-code", `exit ${EXIT.changes} when anything changes, ${EXIT.ok} when nothing does`)
     .addHelpText(
       "after",
@@ -205,7 +222,11 @@ byte for byte. A backup (<file>.sso-access.bak) is written first and the file is
       }
       const user = o.user!;
       if (!access.users.includes(user)) throw new UsageError(`no user "${user}" in ${loaded.file}${didYouMean(user, access.users)}`);
-      const block = configBlock(plan, access.grants.filter((g) => g.user === user), options);
+      const block = configBlock(
+        plan,
+        access.grants.filter((g) => g.user === user),
+        options,
+      );
       if (!block.profiles.length) io.err(`${user} reaches no account in ${loaded.file}: only the [sso-session] is generated.`);
       if (o.write === undefined) return void io.out(renderBlock(block));
       const target = o.write === true ? defaultConfigPath() : o.write;

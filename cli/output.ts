@@ -33,7 +33,11 @@ export function painter(color: boolean | undefined): Paint {
 export function renderTable(header: readonly string[], rows: readonly (readonly string[])[], paint: Paint): string {
   const shown = blankRepeats(rows);
   const widths = header.map((h, i) => Math.max(h.length, ...shown.map((r) => r[i].length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ").trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd();
   return [paint("bold", line(header)), ...shown.map(line)].join("\n");
 }
 

@@ -28,7 +28,9 @@ export async function previousDeployment(): Promise<Deployed | CountOnly | undef
     return typeof count === "number" ? { assignmentCount: count } : undefined;
   }
   if (!isDeployed(value)) {
-    throw new pulumi.RunError(`the stack output "${DEPLOYED_OUTPUT}" is not what sso-access records, so the removal guard cannot tell what would be deleted; restore it, or export the stack and inspect it`);
+    throw new pulumi.RunError(
+      `the stack output "${DEPLOYED_OUTPUT}" is not what sso-access records, so the removal guard cannot tell what would be deleted; restore it, or export the stack and inspect it`,
+    );
   }
   return value;
 }

@@ -53,9 +53,7 @@ function usable<T>(value: unknown, schema: z.ZodType<T>): { value: T; intact: bo
   const parsed = schema.safeParse(value);
   if (parsed.success) return { value: parsed.data, intact: true };
   if (!isMap(value)) return undefined;
-  const bad = new Set<PropertyKey>(
-    parsed.error.issues.flatMap((i) => (i.code === "unrecognized_keys" && i.path.length === 0 ? i.keys : i.path.slice(0, 1))),
-  );
+  const bad = new Set<PropertyKey>(parsed.error.issues.flatMap((i) => (i.code === "unrecognized_keys" && i.path.length === 0 ? i.keys : i.path.slice(0, 1))));
   const again = schema.safeParse(Object.fromEntries(Object.entries(value).filter(([k]) => !bad.has(k))));
   return again.success ? { value: again.data, intact: false } : undefined;
 }
@@ -88,7 +86,8 @@ export function checkMatrix(doc: unknown, locator: Locator, files: SiblingFiles)
 
   const checkDuration = (iso: unknown, p: DocPath) => {
     const seconds = typeof iso === "string" ? durationSeconds(iso) : undefined;
-    if (seconds !== undefined && (seconds < 3600 || seconds > 12 * 3600)) at(p, `session duration ${iso} is outside what Identity Center allows; use PT1H to PT12H`);
+    if (seconds !== undefined && (seconds < 3600 || seconds > 12 * 3600))
+      at(p, `session duration ${iso} is outside what Identity Center allows; use PT1H to PT12H`);
   };
 
   const region = isMap(raw.identityCenter) && typeof raw.identityCenter.region === "string" ? raw.identityCenter.region : "us-east-1";
@@ -129,12 +128,17 @@ export function checkMatrix(doc: unknown, locator: Locator, files: SiblingFiles)
     const managed = set.managedPolicies ?? [];
     const count = managed.length + (set.customerManagedPolicies?.length ?? 0);
     if (count > MAX_ATTACHED_POLICIES) {
-      at(base, `${count} managed and customer managed policies are attached; Identity Center allows at most ${MAX_ATTACHED_POLICIES} per permission set`, "key");
+      at(
+        base,
+        `${count} managed and customer managed policies are attached; Identity Center allows at most ${MAX_ATTACHED_POLICIES} per permission set`,
+        "key",
+      );
     }
     const arns = managed.map((policy) => managedPolicyArn(policy, partition));
     arns.forEach((arn, i) => {
       if (arns.indexOf(arn) !== i) at([...base, "managedPolicies", i], `${managed[i]} is listed twice (as ${arn}); list it once`);
-      else if (!arn.startsWith(`arn:${partition}:`)) at([...base, "managedPolicies", i], `${arn} is not in partition ${partition} of region ${region}; write the policy by name`);
+      else if (!arn.startsWith(`arn:${partition}:`))
+        at([...base, "managedPolicies", i], `${arn} is not in partition ${partition} of region ${region}; write the policy by name`);
     });
     const customer = (set.customerManagedPolicies ?? []).map((p) => `${p.path ?? "/"}${p.name}`);
     customer.forEach((policy, i) => {
@@ -175,7 +179,8 @@ export function checkMatrix(doc: unknown, locator: Locator, files: SiblingFiles)
       }
     } else {
       for (const field of fields) {
-        if (user[field] === undefined && !(isMap(users.raw[name]) && field in (users.raw[name] as Raw))) at(["users", name], `missing required key "${field}" (Identity Center needs it to create the user; or mark the user external: true)`, "key");
+        if (user[field] === undefined && !(isMap(users.raw[name]) && field in (users.raw[name] as Raw)))
+          at(["users", name], `missing required key "${field}" (Identity Center needs it to create the user; or mark the user external: true)`, "key");
       }
     }
     (user.groups ?? []).forEach((group, i) => {
@@ -190,7 +195,12 @@ export function checkMatrix(doc: unknown, locator: Locator, files: SiblingFiles)
   for (const [key, group] of groups.valid) {
     const displayName = group.displayName ?? key;
     const other = byDisplayName.get(displayName);
-    if (other !== undefined) at(["groups", key, group.displayName ? "displayName" : ""].filter(Boolean), `display name "${displayName}" is already used by group "${other}"; display names are unique in the identity store`, group.displayName ? "value" : "key");
+    if (other !== undefined)
+      at(
+        ["groups", key, group.displayName ? "displayName" : ""].filter(Boolean),
+        `display name "${displayName}" is already used by group "${other}"; display names are unique in the identity store`,
+        group.displayName ? "value" : "key",
+      );
     else byDisplayName.set(displayName, key);
     if (group.external && group.members?.length) {
       at(["groups", key, "members"], `group "${key}" is external: its members come from your identity provider; remove members or external`, "key");
@@ -227,7 +237,8 @@ export function checkMatrix(doc: unknown, locator: Locator, files: SiblingFiles)
       }
       const wanted = Array.isArray(v) ? v : [v];
       wanted.forEach((value: unknown, i) => {
-        if (typeof value === "string" && !values.has(value)) at(Array.isArray(v) ? [...p, k, i] : [...p, k], `no account has ${k}: ${value}${didYouMean(value, values)}`);
+        if (typeof value === "string" && !values.has(value))
+          at(Array.isArray(v) ? [...p, k, i] : [...p, k], `no account has ${k}: ${value}${didYouMean(value, values)}`);
       });
     }
   };
@@ -263,7 +274,10 @@ export function checkMatrix(doc: unknown, locator: Locator, files: SiblingFiles)
     // Every name resolves: then an entry that reaches no account is a mistake (a selector that only matches the
     // management account, tags no single account has together, or exclusions that remove every target).
     if (entryUsable.intact && problems.length === before && !reachesAnyAccount(a, inventory)) {
-      at(base, "this assignment reaches no account (OU, tag and all-account targets skip the management account; name it in accounts to include it); fix its targets or remove it");
+      at(
+        base,
+        "this assignment reaches no account (OU, tag and all-account targets skip the management account; name it in accounts to include it); fix its targets or remove it",
+      );
     }
   });
 
@@ -275,7 +289,8 @@ export function checkMatrix(doc: unknown, locator: Locator, files: SiblingFiles)
     const p = ["guardrails", "privileged"];
     checkDuration(privileged.maxSessionDuration, [...p, "maxSessionDuration"]);
     (Array.isArray(privileged.permissionSets) ? privileged.permissionSets : []).forEach((ps: unknown, i) => {
-      if (typeof ps === "string" && !permissionSets.keys.includes(ps)) at([...p, "permissionSets", i], `unknown permission set "${ps}"${didYouMean(ps, permissionSets.keys)}`);
+      if (typeof ps === "string" && !permissionSets.keys.includes(ps))
+        at([...p, "permissionSets", i], `unknown permission set "${ps}"${didYouMean(ps, permissionSets.keys)}`);
     });
     (Array.isArray(privileged.groups) ? privileged.groups : []).forEach((group: unknown, i) => {
       if (typeof group === "string" && !groups.keys.includes(group)) at([...p, "groups", i], `unknown group "${group}"${didYouMean(group, groups.keys)}`);

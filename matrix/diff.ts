@@ -130,18 +130,38 @@ export function diffAccess(before: Snapshot | undefined, after: Snapshot): Acces
   const privilegedGains = privilegedGainsOf(before, after);
   const settings = before
     ? fieldChanges(
-        new Map([["region", before.plan.settings.region], ["startUrl", before.plan.settings.startUrl]]),
-        new Map([["region", after.plan.settings.region], ["startUrl", after.plan.settings.startUrl]]),
+        new Map([
+          ["region", before.plan.settings.region],
+          ["startUrl", before.plan.settings.startUrl],
+        ]),
+        new Map([
+          ["region", after.plan.settings.region],
+          ["startUrl", after.plan.settings.startUrl],
+        ]),
       )
     : [];
   const guardrails = fieldChanges(flatten(before?.matrix.guardrails), flatten(after.matrix.guardrails));
   const changed =
-    guardrails.length +
-    settings.length + people.length + externalGroups.length + granted.length + revoked.length + memberships.length + permissionSets.length > 0 ||
-    [users, groups, accounts].some((e) => e.added.length + e.removed.length + e.changed.length > 0);
+    guardrails.length + settings.length + people.length + externalGroups.length + granted.length + revoked.length + memberships.length + permissionSets.length >
+      0 || [users, groups, accounts].some((e) => e.added.length + e.removed.length + e.changed.length > 0);
   const removals = before ? checkRemovals(deployedOf(before.plan), deployedOf(after.plan)) : undefined;
   const removalGuard = removals?.reasons.length ? { reasons: removals.reasons, fingerprint: removals.fingerprint } : null;
-  const diff = { changed, settings, guardrails, removalGuard, privilegedGains, people, externalGroups, granted, revoked, memberships, users, groups, accounts, permissionSets };
+  const diff = {
+    changed,
+    settings,
+    guardrails,
+    removalGuard,
+    privilegedGains,
+    people,
+    externalGroups,
+    granted,
+    revoked,
+    memberships,
+    users,
+    groups,
+    accounts,
+    permissionSets,
+  };
   return { risk: riskSummary(diff), ...diff };
 }
 
@@ -158,7 +178,9 @@ function riskSummary(d: Omit<AccessDiff, "risk">): string {
     const where = `${what} in ${plural(gain.accounts.length, "account")}`;
     if (gain.people.length) parts.push(`${plural(gain.people.length, "person", "people")} ${gain.people.length === 1 ? "gains" : "gain"} ${where}`);
     if (gain.externalGroups.length) {
-      parts.push(`${gain.externalGroups.length === 1 ? "external group" : "external groups"} ${gain.externalGroups.join(", ")} (members unknown) ${gain.externalGroups.length === 1 ? "gains" : "gain"} ${where}`);
+      parts.push(
+        `${gain.externalGroups.length === 1 ? "external group" : "external groups"} ${gain.externalGroups.join(", ")} (members unknown) ${gain.externalGroups.length === 1 ? "gains" : "gain"} ${where}`,
+      );
     }
   }
   const sides = (key: "gained" | "lost") => {
@@ -169,19 +191,32 @@ function riskSummary(d: Omit<AccessDiff, "risk">): string {
     return { who, accounts, groups, groupAccounts };
   };
   const gain = sides("gained");
-  if (gain.who.length) parts.push(`${plural(gain.who.length, "person", "people")} ${gain.who.length === 1 ? "gains" : "gain"} access in ${plural(gain.accounts.size, "account")}`);
-  if (gain.groups.length) parts.push(`${plural(gain.groups.length, "external group")} ${gain.groups.length === 1 ? "gains" : "gain"} access in ${plural(gain.groupAccounts.size, "account")}`);
+  if (gain.who.length)
+    parts.push(`${plural(gain.who.length, "person", "people")} ${gain.who.length === 1 ? "gains" : "gain"} access in ${plural(gain.accounts.size, "account")}`);
+  if (gain.groups.length)
+    parts.push(
+      `${plural(gain.groups.length, "external group")} ${gain.groups.length === 1 ? "gains" : "gain"} access in ${plural(gain.groupAccounts.size, "account")}`,
+    );
   const loss = sides("lost");
-  if (loss.who.length) parts.push(`${plural(loss.who.length, "person", "people")} ${loss.who.length === 1 ? "loses" : "lose"} access in ${plural(loss.accounts.size, "account")}`);
-  if (loss.groups.length) parts.push(`${plural(loss.groups.length, "external group")} ${loss.groups.length === 1 ? "loses" : "lose"} access in ${plural(loss.groupAccounts.size, "account")}`);
+  if (loss.who.length)
+    parts.push(`${plural(loss.who.length, "person", "people")} ${loss.who.length === 1 ? "loses" : "lose"} access in ${plural(loss.accounts.size, "account")}`);
+  if (loss.groups.length)
+    parts.push(
+      `${plural(loss.groups.length, "external group")} ${loss.groups.length === 1 ? "loses" : "lose"} access in ${plural(loss.groupAccounts.size, "account")}`,
+    );
   const reshaped = d.permissionSets.filter((s) => s.kind === "changed" && (s.people.length || s.externalGroups.length));
   if (reshaped.length) {
     const who = new Set(reshaped.flatMap((s) => s.people));
     const groups = new Set(reshaped.flatMap((s) => s.externalGroups));
     const where = new Set(reshaped.flatMap((s) => s.accounts.map((a) => a.id)));
     const names = reshaped.map((s) => s.name).join(", ");
-    const holders = [...(who.size ? [plural(who.size, "person", "people")] : []), ...(groups.size ? [`the members of ${plural(groups.size, "external group")}`] : [])].join(" and ");
-    parts.push(`${reshaped.length === 1 ? "permission set" : "permission sets"} ${names} ${reshaped.length === 1 ? "changes" : "change"} for ${holders} in ${plural(where.size, "account")}`);
+    const holders = [
+      ...(who.size ? [plural(who.size, "person", "people")] : []),
+      ...(groups.size ? [`the members of ${plural(groups.size, "external group")}`] : []),
+    ].join(" and ");
+    parts.push(
+      `${reshaped.length === 1 ? "permission set" : "permission sets"} ${names} ${reshaped.length === 1 ? "changes" : "change"} for ${holders} in ${plural(where.size, "account")}`,
+    );
   }
   if (parts.length) return `${parts.join("; ")}.`;
   return d.changed ? "No one gains or loses access; other changes below." : "No access changes.";
@@ -234,7 +269,10 @@ function assignmentChanges(before: Snapshot | undefined, after: Snapshot): { gra
   const { added, removed } = delta(before?.plan.assignments ?? [], after.plan.assignments, key);
   const reach = (side: Snapshot | undefined) => {
     const members = side ? groupMembers(side.matrix) : new Map<string, string[]>();
-    return (row: AssignmentRow): AssignmentChange => ({ ...row, users: row.principalType === "USER" ? [row.principalName] : (members.get(row.principalName) ?? null) });
+    return (row: AssignmentRow): AssignmentChange => ({
+      ...row,
+      users: row.principalType === "USER" ? [row.principalName] : (members.get(row.principalName) ?? null),
+    });
   };
   return { granted: added.map(reach(after)), revoked: removed.map(reach(before)) };
 }
@@ -355,14 +393,20 @@ function permissionSetShape(c: ComponentPlan): Shape {
         shape.set("managedPolicies", (inputs.managedPolicyArns as string[]).map(policyName));
         break;
       case TYPE.customerManagedPolicies:
-        shape.set("customerManagedPolicies", (inputs.customerManagedPolicyReferences as { name: string; path: string }[]).map((p) => `${p.path}${p.name}`));
+        shape.set(
+          "customerManagedPolicies",
+          (inputs.customerManagedPolicyReferences as { name: string; path: string }[]).map((p) => `${p.path}${p.name}`),
+        );
         break;
       case TYPE.inlinePolicy:
         shape.set("inlinePolicy", inputs.inlinePolicy);
         break;
       case TYPE.permissionsBoundary: {
         const b = inputs.permissionsBoundary as { managedPolicyArn?: string; customerManagedPolicyReference?: { name: string; path: string } };
-        shape.set("permissionsBoundary", b.managedPolicyArn ? policyName(b.managedPolicyArn) : `${b.customerManagedPolicyReference!.path}${b.customerManagedPolicyReference!.name}`);
+        shape.set(
+          "permissionsBoundary",
+          b.managedPolicyArn ? policyName(b.managedPolicyArn) : `${b.customerManagedPolicyReference!.path}${b.customerManagedPolicyReference!.name}`,
+        );
         break;
       }
     }

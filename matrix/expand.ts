@@ -288,7 +288,9 @@ export function selectAccounts(selector: AccountSelector, inventory: readonly In
   const tags = Object.entries(selector.tags ?? {});
   if (tags.length) {
     // Every key must match: intersect, per key, the accounts with any accepted value.
-    const perKey = tags.map(([key, wanted]) => new Set((Array.isArray(wanted) ? wanted : [wanted]).flatMap((value) => index.byTag.get(`${key}\u0000${value}`) ?? [])));
+    const perKey = tags.map(
+      ([key, wanted]) => new Set((Array.isArray(wanted) ? wanted : [wanted]).flatMap((value) => index.byTag.get(`${key}\u0000${value}`) ?? [])),
+    );
     perKey.sort((a, b) => a.size - b.size);
     add([...perKey[0]].filter((id) => perKey.every((ids) => ids.has(id))));
   }

@@ -36,25 +36,36 @@ export function checkGuardrails(valid: ValidMatrix): Problem[] {
   // Session durations: all sets, and privileged sets.
   for (const [name, set] of Object.entries(sets)) {
     const seconds = set.sessionDuration !== undefined ? durationSeconds(set.sessionDuration)! : DEFAULT_SESSION_SECONDS;
-    const where: [DocPath, "key" | "value"] = set.sessionDuration !== undefined ? [["permissionSets", name, "sessionDuration"], "value"] : [["permissionSets", name], "key"];
+    const where: [DocPath, "key" | "value"] =
+      set.sessionDuration !== undefined ? [["permissionSets", name, "sessionDuration"], "value"] : [["permissionSets", name], "key"];
     const shown = set.sessionDuration ?? "PT1H (the default)";
     const limit = rules.maxSessionDuration !== undefined ? durationSeconds(rules.maxSessionDuration)! : undefined;
     if (limit !== undefined && seconds > limit) {
-      at(where[0], `guardrail maxSessionDuration: session duration ${shown} is longer than the ${rules.maxSessionDuration} the guardrails allow; shorten it`, where[1]);
+      at(
+        where[0],
+        `guardrail maxSessionDuration: session duration ${shown} is longer than the ${rules.maxSessionDuration} the guardrails allow; shorten it`,
+        where[1],
+      );
     }
     const privilegedLimit = rules.privileged?.maxSessionDuration !== undefined ? durationSeconds(rules.privileged.maxSessionDuration)! : undefined;
     if (privilegedLimit !== undefined && privileged.has(name) && seconds > privilegedLimit) {
-      at(where[0], `guardrail privileged.maxSessionDuration: ${because(name)}; its session duration ${shown} is longer than ${rules.privileged!.maxSessionDuration}; shorten it`, where[1]);
+      at(
+        where[0],
+        `guardrail privileged.maxSessionDuration: ${because(name)}; its session duration ${shown} is longer than ${rules.privileged!.maxSessionDuration}; shorten it`,
+        where[1],
+      );
     }
   }
 
   // Descriptions.
   if (rules.requireDescriptions) {
     for (const [name, set] of Object.entries(sets)) {
-      if (set.description === undefined) at(["permissionSets", name], `guardrail requireDescriptions: permission set "${name}" has no description; say what it grants and to whom`, "key");
+      if (set.description === undefined)
+        at(["permissionSets", name], `guardrail requireDescriptions: permission set "${name}" has no description; say what it grants and to whom`, "key");
     }
     for (const [key, group] of Object.entries(matrix.groups ?? {})) {
-      if (!group.external && group.description === undefined) at(["groups", key], `guardrail requireDescriptions: group "${key}" has no description; say who belongs in it`, "key");
+      if (!group.external && group.description === undefined)
+        at(["groups", key], `guardrail requireDescriptions: group "${key}" has no description; say who belongs in it`, "key");
     }
   }
 
@@ -71,7 +82,10 @@ export function checkGuardrails(valid: ValidMatrix): Problem[] {
   const label = new Map(inventory.map((a) => [a.id, `${a.name} (${a.id})`]));
   (matrix.assignments ?? []).forEach((entry, i) => {
     if (rules.forbidUserAssignments && entry.user !== undefined) {
-      at(["assignments", i, "user"], `guardrail forbidUserAssignments: assign a group, not the user "${entry.user}"; put the user in a group that holds this access`);
+      at(
+        ["assignments", i, "user"],
+        `guardrail forbidUserAssignments: assign a group, not the user "${entry.user}"; put the user in a group that holds this access`,
+      );
     }
     if (!guarded) return;
     entry.permissionSets.forEach((set, j) => {
@@ -81,7 +95,13 @@ export function checkGuardrails(valid: ValidMatrix): Problem[] {
         .filter((id) => guarded.has(id))
         .sort(byText);
       if (!reached.length) return;
-      const accounts = reached.length > 3 ? `${reached.slice(0, 3).map((id) => label.get(id)).join(", ")} and ${reached.length - 3} more` : reached.map((id) => label.get(id)).join(", ");
+      const accounts =
+        reached.length > 3
+          ? `${reached
+              .slice(0, 3)
+              .map((id) => label.get(id))
+              .join(", ")} and ${reached.length - 3} more`
+          : reached.map((id) => label.get(id)).join(", ");
       const holders = allowed.length ? `only the groups ${allowed.join(", ")} may hold it` : "no group may hold it";
       if (entry.user !== undefined) {
         at(["assignments", i, "permissionSets", j], `guardrail privileged.groups: ${because(set)}: in ${accounts} ${holders}, never a user directly`);
@@ -104,7 +124,10 @@ export function checkWarnings(valid: ValidMatrix, assigned: ReadonlySet<string>)
   for (const [name, set] of Object.entries(matrix.permissionSets ?? {})) {
     const count = (set.managedPolicies?.length ?? 0) + (set.customerManagedPolicies?.length ?? 0);
     if (count > IAM_DEFAULT_POLICIES_PER_ROLE) {
-      warn(["permissionSets", name], `${count} managed and customer managed policies; IAM allows ${IAM_DEFAULT_POLICIES_PER_ROLE} per role unless the quota is raised in every account the set is assigned to`);
+      warn(
+        ["permissionSets", name],
+        `${count} managed and customer managed policies; IAM allows ${IAM_DEFAULT_POLICIES_PER_ROLE} per role unless the quota is raised in every account the set is assigned to`,
+      );
     }
     if (!assigned.has(name)) warn(["permissionSets", name], `permission set "${name}" is assigned nowhere; assign it or remove it`);
   }
@@ -121,7 +144,12 @@ export function checkWarnings(valid: ValidMatrix, assigned: ReadonlySet<string>)
   }
   (matrix.guardrails?.privileged?.groups ?? []).forEach((group, i) => {
     if (matrix.groups?.[group]?.external) {
-      out.push(locator.problem(["guardrails", "privileged", "groups", i], `warning: group "${group}" is external: who may hold privileged sets is decided in your identity provider, not reviewed here`));
+      out.push(
+        locator.problem(
+          ["guardrails", "privileged", "groups", i],
+          `warning: group "${group}" is external: who may hold privileged sets is decided in your identity provider, not reviewed here`,
+        ),
+      );
     }
   });
   return out;

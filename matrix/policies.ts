@@ -52,15 +52,21 @@ const actionList = z.union([z.string(), z.array(z.string()).min(1)]).superRefine
 });
 
 const statement = z
-  .strictObject({
-    Sid: z.string().regex(/^[A-Za-z0-9]*$/, "Sid may hold only letters and digits").optional(),
-    Effect: z.enum(["Allow", "Deny"], { error: 'Effect must be "Allow" or "Deny"' }),
-    Action: actionList.optional(),
-    NotAction: actionList.optional(),
-    Resource: stringOrList.optional(),
-    NotResource: stringOrList.optional(),
-    Condition: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
-  }, { error: (issue) => issue.code === "unrecognized_keys" ? unknownStatementKeys(issue.keys) : undefined })
+  .strictObject(
+    {
+      Sid: z
+        .string()
+        .regex(/^[A-Za-z0-9]*$/, "Sid may hold only letters and digits")
+        .optional(),
+      Effect: z.enum(["Allow", "Deny"], { error: 'Effect must be "Allow" or "Deny"' }),
+      Action: actionList.optional(),
+      NotAction: actionList.optional(),
+      Resource: stringOrList.optional(),
+      NotResource: stringOrList.optional(),
+      Condition: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+    },
+    { error: (issue) => (issue.code === "unrecognized_keys" ? unknownStatementKeys(issue.keys) : undefined) },
+  )
   .superRefine((s, ctx) => {
     if ((s.Action === undefined) === (s.NotAction === undefined)) {
       ctx.addIssue({ code: "custom", message: "a statement needs exactly one of Action and NotAction" });

@@ -41,7 +41,13 @@ export const ESCALATION_ACTIONS = [
 
 /** IAM's action wildcards (`*`, `?`), compared without regard to case, as IAM does. */
 function matches(pattern: string, action: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    "i",
+  );
   return regex.test(action);
 }
 
@@ -55,7 +61,11 @@ export function privilegeReasons(managedPolicyArns: readonly string[], inlinePol
   const out: string[] = PRIVILEGED_MANAGED_POLICIES.filter((name) => managedPolicyArns.some((arn) => arn.endsWith(`:policy/${name}`)));
   if (inlinePolicy !== undefined) {
     const document = JSON.parse(inlinePolicy) as { Statement: unknown };
-    const statements = (Array.isArray(document.Statement) ? document.Statement : [document.Statement]) as { Effect: string; Action?: string | string[]; NotAction?: unknown }[];
+    const statements = (Array.isArray(document.Statement) ? document.Statement : [document.Statement]) as {
+      Effect: string;
+      Action?: string | string[];
+      NotAction?: unknown;
+    }[];
     const allowed = statements.filter((s) => s.Effect === "Allow");
     const actions = [...new Set(allowed.flatMap((s) => (s.Action === undefined ? [] : Array.isArray(s.Action) ? s.Action : [s.Action])))];
     for (const action of actions) {
@@ -77,7 +87,12 @@ export function privilegedSets(matrix: Matrix, inlinePolicies: ReadonlyMap<strin
   const out = new Map<string, string[]>();
   for (const [name, set] of Object.entries(matrix.permissionSets ?? {})) {
     const reasons =
-      rules?.automatic === false ? [] : privilegeReasons((set.managedPolicies ?? []).map((p) => managedPolicyArn(p, partition)), inlinePolicies.get(name));
+      rules?.automatic === false
+        ? []
+        : privilegeReasons(
+            (set.managedPolicies ?? []).map((p) => managedPolicyArn(p, partition)),
+            inlinePolicies.get(name),
+          );
     if (named.has(name)) reasons.push("named in guardrails.privileged.permissionSets");
     if (reasons.length) out.set(name, reasons);
   }

@@ -52,7 +52,10 @@ export function formatProblem(p: Problem): string {
 export function sortProblems(problems: readonly Problem[]): Problem[] {
   const seen = new Set<string>();
   return problems
-    .map((p) => ({ ...p, message: p.message.replace(/"((?:[^"\\]|\\.)*)"/g, (whole, inner: string) => (inner.length > MAX_QUOTED ? `"${shorten(inner)}"` : whole)) }))
+    .map((p) => ({
+      ...p,
+      message: p.message.replace(/"((?:[^"\\]|\\.)*)"/g, (whole, inner: string) => (inner.length > MAX_QUOTED ? `"${shorten(inner)}"` : whole)),
+    }))
     .sort((a, b) => byText(a.file, b.file) || a.line - b.line || a.column - b.column || byText(a.message, b.message))
     .filter((p) => {
       const key = formatProblem(p);

@@ -40,7 +40,11 @@ export interface RemovalLimits {
 }
 
 export function deployedOf(plan: Plan, instanceArn = ""): Deployed {
-  const names = (type: string) => planDecls(plan).filter((d) => d.type === type).map((d) => d.name).sort(byText);
+  const names = (type: string) =>
+    planDecls(plan)
+      .filter((d) => d.type === type)
+      .map((d) => d.name)
+      .sort(byText);
   return {
     assignments: names(TYPE.accountAssignment),
     memberships: names(TYPE.groupMembership),
@@ -91,7 +95,10 @@ export function checkRemovals(previous: Deployed | CountOnly | undefined, curren
     const fingerprint = fingerprintOf({ countOnly: [previous.assignmentCount, current.assignments.length] });
     return { removed, reasons: reasons.map((r) => `${r} (the last deployment recorded only its count)`), fingerprint };
   }
-  const moved = previous?.where !== undefined && current.where !== undefined && (previous.where.region !== current.where.region || previous.where.instanceArn !== current.where.instanceArn);
+  const moved =
+    previous?.where !== undefined &&
+    current.where !== undefined &&
+    (previous.where.region !== current.where.region || previous.where.instanceArn !== current.where.instanceArn);
   const removedOf = (kind: Kind) => {
     const now = new Set(moved ? [] : current[kind]);
     return [...(previous?.[kind] ?? [])].filter((name) => !now.has(name)).sort(byText);
@@ -100,7 +107,10 @@ export function checkRemovals(previous: Deployed | CountOnly | undefined, curren
   if (moved) {
     const from = previous!.where!;
     const to = current.where!;
-    const change = from.region !== to.region ? `the region changes from ${from.region} to ${to.region}` : `the instance changes from ${from.instanceArn || "(looked up)"} to ${to.instanceArn || "(looked up)"}`;
+    const change =
+      from.region !== to.region
+        ? `the region changes from ${from.region} to ${to.region}`
+        : `the instance changes from ${from.instanceArn || "(looked up)"} to ${to.instanceArn || "(looked up)"}`;
     reasons.push(`${change}: every assignment, membership and user is deleted there and created anew`);
   } else {
     for (const kind of KINDS) judge(kind, previous?.[kind].length ?? 0, removed[kind].length);

@@ -22,8 +22,7 @@ export const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 const POLICY_NAME = /^[\w+=,.@-]{1,128}$/;
 const POLICY_PATH = /^\/(?:[\x21-\x7e]+\/)?$/;
 
-const text = (max: number, what: string) =>
-  z.string().min(1, `${what} must not be empty`).max(max, `${what} must be at most ${max} characters`);
+const text = (max: number, what: string) => z.string().min(1, `${what} must not be empty`).max(max, `${what} must be at most ${max} characters`);
 
 const tags = described(
   z.record(
@@ -34,13 +33,19 @@ const tags = described(
 );
 
 const customerManagedPolicy = z.strictObject({
-  name: described(z.string().regex(POLICY_NAME, "a policy name is 1-128 characters of letters, digits and +=,.@_-"), "Name of the IAM policy that exists in every target account."),
+  name: described(
+    z.string().regex(POLICY_NAME, "a policy name is 1-128 characters of letters, digits and +=,.@_-"),
+    "Name of the IAM policy that exists in every target account.",
+  ),
   path: described(z.string().regex(POLICY_PATH, 'a policy path starts and ends with "/", e.g. "/" or "/team/"'), 'Path of the policy; default "/".').optional(),
 });
 
 export const AccountSchema = z.strictObject({
   id: described(z.string().regex(ACCOUNT_ID, "an account id is exactly 12 digits, quoted"), 'The 12-digit AWS account id, quoted: id: "012345678901".'),
-  ou: described(z.string().regex(OU_PATH, 'an OU path is OU names joined by "/", e.g. "Workloads/Prod"'), 'Organizational unit path below the root, e.g. "Workloads/Prod".').optional(),
+  ou: described(
+    z.string().regex(OU_PATH, 'an OU path is OU names joined by "/", e.g. "Workloads/Prod"'),
+    'Organizational unit path below the root, e.g. "Workloads/Prod".',
+  ).optional(),
   tags: tags.optional(),
   management: described(z.boolean(), "Marks the organization's management account: OU, tag and all-account targets skip it.").optional(),
   description: text(256, "description").optional(),
@@ -57,7 +62,10 @@ export const PermissionSetSchema = z.strictObject({
     z.array(z.string().regex(MANAGED_POLICY_REF, "an AWS managed policy is a name such as AdministratorAccess, or its ARN")),
     "AWS managed policies by name (AdministratorAccess, ViewOnlyAccess) or ARN.",
   ).optional(),
-  customerManagedPolicies: described(z.array(customerManagedPolicy), "Customer managed policies by name and path; each must exist in every account the set is assigned to.").optional(),
+  customerManagedPolicies: described(
+    z.array(customerManagedPolicy),
+    "Customer managed policies by name and path; each must exist in every account the set is assigned to.",
+  ).optional(),
   inlinePolicy: described(z.record(z.string(), z.unknown()), "An IAM policy document written in YAML.").optional(),
   inlinePolicyFile: described(z.string().min(1), "Path, relative to access.yaml, of a JSON IAM policy document.").optional(),
   permissionsBoundary: described(
@@ -110,8 +118,7 @@ export const AssignmentSchema = z.strictObject({
   description: text(1024, "description").optional(),
 });
 
-const duration = (what: string) =>
-  described(z.string().regex(SESSION_DURATION, 'a session duration is ISO-8601, e.g. "PT8H" or "PT1H30M"'), what);
+const duration = (what: string) => described(z.string().regex(SESSION_DURATION, 'a session duration is ISO-8601, e.g. "PT8H" or "PT1H30M"'), what);
 
 /** Accounts chosen the way assignments choose them; an empty selector chooses every account. */
 export const AccountSelectorSchema = z.strictObject({
@@ -127,10 +134,16 @@ export const GuardrailsSchema = z.strictObject({
   forbidUserAssignments: described(z.boolean(), "Assign groups only: no assignment may name a user.").optional(),
   privileged: described(
     z.strictObject({
-      automatic: described(z.boolean(), "Treat as privileged every set with AdministratorAccess, PowerUserAccess or IAMFullAccess, or an inline policy allowing * or iam:*; default true.").optional(),
+      automatic: described(
+        z.boolean(),
+        "Treat as privileged every set with AdministratorAccess, PowerUserAccess or IAMFullAccess, or an inline policy allowing * or iam:*; default true.",
+      ).optional(),
       permissionSets: described(nameList, "Further permission sets to treat as privileged.").optional(),
       maxSessionDuration: duration("The longest session a privileged permission set may have.").optional(),
-      accounts: described(AccountSelectorSchema, "Accounts where only `groups` may hold a privileged set (never a user directly); default every account.").optional(),
+      accounts: described(
+        AccountSelectorSchema,
+        "Accounts where only `groups` may hold a privileged set (never a user directly); default every account.",
+      ).optional(),
       groups: described(nameList, "The only groups that may hold a privileged set in `accounts`.").optional(),
     }),
     "Rules for privileged permission sets.",
@@ -147,12 +160,21 @@ export const MatrixSchema = z
       ),
       region: described(z.string().regex(REGION, "region must be an AWS region such as us-east-1"), "Home region of the Identity Center instance."),
     }),
-    accounts: described(z.record(z.string().regex(ACCOUNT_KEY, "an account name is 1-64 letters, digits or _.+@- and starts with a letter or digit"), AccountSchema), "Account inventory: name to account."),
-    permissionSets: described(z.record(z.string().regex(PERMISSION_SET_NAME, "a permission set name is 1-32 letters, digits or +=,.@_-"), PermissionSetSchema), "Permission sets by name.").optional(),
+    accounts: described(
+      z.record(z.string().regex(ACCOUNT_KEY, "an account name is 1-64 letters, digits or _.+@- and starts with a letter or digit"), AccountSchema),
+      "Account inventory: name to account.",
+    ),
+    permissionSets: described(
+      z.record(z.string().regex(PERMISSION_SET_NAME, "a permission set name is 1-32 letters, digits or +=,.@_-"), PermissionSetSchema),
+      "Permission sets by name.",
+    ).optional(),
     groups: described(z.record(z.string().regex(GROUP_KEY, "a group key is 1-128 letters, digits or +=,.@_-"), GroupSchema), "Groups by key.").optional(),
     users: described(z.record(z.string().regex(USER_NAME, "a user name is 1-128 characters with no whitespace"), UserSchema), "Users by user name.").optional(),
     assignments: described(z.array(AssignmentSchema), "Who gets which permission sets in which accounts.").optional(),
-    guardrails: described(GuardrailsSchema, "Organization rules that every change of this file must keep; check, plan and pulumi preview enforce them.").optional(),
+    guardrails: described(
+      GuardrailsSchema,
+      "Organization rules that every change of this file must keep; check, plan and pulumi preview enforce them.",
+    ).optional(),
   })
   .meta({ title: "sso-access access matrix", description: "The access matrix of one AWS Organization (access.yaml, version 1)." });
 

@@ -61,7 +61,8 @@ export function folderFiles(dir: string): SiblingFiles {
       }
       if (!fs.statSync(real).isFile()) return `policy file "${relative}" is not a file; name a JSON file`;
       const rel = path.relative(root, real);
-      if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) return `"${relative}" is a link to a file outside the folder of access.yaml; keep policy files beside it`;
+      if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel))
+        return `"${relative}" is a link to a file outside the folder of access.yaml; keep policy files beside it`;
       return readText(real, shownName);
     },
   };

@@ -1,14 +1,4 @@
-import {
-  CORE_SCHEMA,
-  EVENT_ID,
-  SCALAR_STYLE,
-  YAMLException,
-  constructFromEvents,
-  getScalarValue,
-  parseEvents,
-  type Event,
-  type ScalarEvent,
-} from "js-yaml";
+import { CORE_SCHEMA, EVENT_ID, SCALAR_STYLE, YAMLException, constructFromEvents, getScalarValue, parseEvents, type Event, type ScalarEvent } from "js-yaml";
 import { formatPath, type DocPath, type Problem } from "./problems";
 
 /**
@@ -103,14 +93,10 @@ function pathKey(path: DocPath): string {
   return path.map((s) => (typeof s === "number" ? `#${s}` : `.${s}`)).join("\u0000");
 }
 
-export type ParseResult =
-  | { readonly ok: true; readonly value: unknown; readonly locator: Locator }
-  | { readonly ok: false; readonly problems: Problem[] };
+export type ParseResult = { readonly ok: true; readonly value: unknown; readonly locator: Locator } | { readonly ok: false; readonly problems: Problem[] };
 
 type Frame =
-  | { kind: "map"; path: DocPath; expectKey: boolean; key: string; keys: Map<string, number> }
-  | { kind: "seq"; path: DocPath; index: number }
-  | { kind: "skip" };
+  { kind: "map"; path: DocPath; expectKey: boolean; key: string; keys: Map<string, number> } | { kind: "seq"; path: DocPath; index: number } | { kind: "skip" };
 
 function startOf(e: Event): number {
   switch (e.type) {
@@ -239,8 +225,18 @@ export function parseYaml(source: string, file: string): ParseResult {
   const size = expandedSize(value);
   if (size.values > MAX_EXPANDED_VALUES || size.chars > MAX_EXPANDED_CHARS) {
     const alias = events.find((e) => e.type === EVENT_ID.ALIAS);
-    const what = size.values > MAX_EXPANDED_VALUES ? `${MAX_EXPANDED_VALUES.toLocaleString("en-US")} values` : `${MAX_EXPANDED_CHARS.toLocaleString("en-US")} characters`;
-    return { ok: false, problems: [at(alias ? startOf(alias) : 0, [], `the aliases (*name) of this file expand it to more than ${what}; write the values out instead of repeating them through aliases`)] };
+    const what =
+      size.values > MAX_EXPANDED_VALUES ? `${MAX_EXPANDED_VALUES.toLocaleString("en-US")} values` : `${MAX_EXPANDED_CHARS.toLocaleString("en-US")} characters`;
+    return {
+      ok: false,
+      problems: [
+        at(
+          alias ? startOf(alias) : 0,
+          [],
+          `the aliases (*name) of this file expand it to more than ${what}; write the values out instead of repeating them through aliases`,
+        ),
+      ],
+    };
   }
   return { ok: true, value, locator };
 }
@@ -304,7 +300,7 @@ function yamlProblem(error: unknown, file: string): Problem {
 
 const YAML_HINTS: [string, string][] = [
   ["deficient indentation", "a quote, bracket or brace opened above may never be closed, or this line is indented less than its block"],
-  ["bad indentation of a mapping entry", "indent the keys of one map equally, and quote a value that holds \": \""],
+  ["bad indentation of a mapping entry", 'indent the keys of one map equally, and quote a value that holds ": "'],
   ["unexpected end of the stream within", "a quote opened above is never closed"],
   ["missed comma between flow collection entries", "separate the items of [a, b] or {a: 1, b: 2} with commas"],
   ["end of the stream or a document separator is expected", "the line is indented where no value can start; align it with its siblings"],

@@ -35,7 +35,12 @@ function collect(issue: z.core.$ZodIssue, prefix: DocPath, out: Problem[], locat
         for (const inner of best) collect(inner, rel, out, locator, base, schema, root);
         return;
       }
-      out.push(locator.problem(path, issue.message === "Invalid input" ? `got ${describe(valueAt(root, rel), locator.raw(path))}, which is not valid here` : issue.message));
+      out.push(
+        locator.problem(
+          path,
+          issue.message === "Invalid input" ? `got ${describe(valueAt(root, rel), locator.raw(path))}, which is not valid here` : issue.message,
+        ),
+      );
       return;
     }
     case "invalid_key": {
@@ -108,9 +113,13 @@ function plainMessage(issue: z.core.$ZodIssue): string {
   if (!generic.test(issue.message)) return issue.message;
   switch (issue.code) {
     case "too_small":
-      return issue.origin === "array" ? `list at least ${String(issue.minimum)} item(s)` : `must be at least ${String(issue.minimum)}${issue.origin === "string" ? " characters" : ""}`;
+      return issue.origin === "array"
+        ? `list at least ${String(issue.minimum)} item(s)`
+        : `must be at least ${String(issue.minimum)}${issue.origin === "string" ? " characters" : ""}`;
     case "too_big":
-      return issue.origin === "array" ? `list at most ${String(issue.maximum)} item(s)` : `must be at most ${String(issue.maximum)}${issue.origin === "string" ? " characters" : ""}`;
+      return issue.origin === "array"
+        ? `list at most ${String(issue.maximum)} item(s)`
+        : `must be at most ${String(issue.maximum)}${issue.origin === "string" ? " characters" : ""}`;
     case "invalid_value":
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     default:
@@ -127,7 +136,15 @@ function valueAt(root: unknown, path: DocPath): unknown {
   return current;
 }
 
-type Def = { type: string; shape?: Record<string, z.ZodType>; valueType?: z.ZodType; element?: z.ZodType; innerType?: z.ZodType; in?: z.ZodType; options?: z.ZodType[] };
+type Def = {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  valueType?: z.ZodType;
+  element?: z.ZodType;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  options?: z.ZodType[];
+};
 const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
 /** The keys an object schema accepts at `path`, found by walking the schema. */
@@ -141,10 +158,11 @@ export function knownKeys(schema: z.ZodType, path: DocPath): string[] {
       else if (def.type === "pipe") x = def.in;
       else if (def.type === "union") {
         const opts: z.ZodType[] = def.options ?? [];
-        x = opts.find((o) => {
-          const t = defOf(o).type;
-          return typeof segment === "number" ? t === "array" : t === "object" || t === "record";
-        }) ?? opts[0];
+        x =
+          opts.find((o) => {
+            const t = defOf(o).type;
+            return typeof segment === "number" ? t === "array" : t === "object" || t === "record";
+          }) ?? opts[0];
       } else break;
     }
     return x;

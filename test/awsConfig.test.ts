@@ -74,7 +74,7 @@ describe("sso-access aws-config", () => {
     assert.deepEqual(capture(["aws-config", "--user", "alex.kim", "--profile-template", "{acount}-{permissionSet}"]), {
       code: 64,
       out: "",
-      err: "sso-access: unknown placeholder {acount} in the profile template \"{acount}-{permissionSet}\"; use {account}, {accountId}, {permissionSet}, {session}",
+      err: 'sso-access: unknown placeholder {acount} in the profile template "{acount}-{permissionSet}"; use {account}, {accountId}, {permissionSet}, {session}',
     });
     assert.deepEqual(capture(["aws-config", "--user", "jane"]), { code: 64, out: "", err: 'sso-access: no user "jane" in access.yaml' });
     assert.deepEqual(capture(["aws-config", "--user", "jane.doe", "--session", "Acme Corp!"]).out.split("\n")[1], "[sso-session Acme-Corp]");
@@ -87,7 +87,11 @@ describe("sso-access aws-config", () => {
     fs.writeFileSync(config, original, { mode: 0o640 });
 
     const first = capture(["aws-config", "--user", "jane.doe", "--write", config]);
-    assert.deepEqual(first, { code: 0, err: "", out: `${config}: wrote 2 profiles for jane.doe (session professional-af); the previous file is in ${config}.sso-access.bak.` });
+    assert.deepEqual(first, {
+      code: 0,
+      err: "",
+      out: `${config}: wrote 2 profiles for jane.doe (session professional-af); the previous file is in ${config}.sso-access.bak.`,
+    });
     const merged = fs.readFileSync(config, "utf8");
     // Appended after a blank line, in the file's own line endings; nothing before it moved.
     assert.equal(merged, `${original}\r\n${JANE.replace(/\n/g, "\r\n")}\r\n`);
@@ -95,7 +99,11 @@ describe("sso-access aws-config", () => {
     assert.equal(fs.statSync(config).mode & 0o777, 0o640);
     assert.deepEqual(fs.readdirSync(dir).sort(), ["config", "config.sso-access.bak"], "no temporary file is left behind");
 
-    assert.deepEqual(capture(["aws-config", "--user", "jane.doe", "--write", config]), { code: 0, err: "", out: `${config}: already up to date (2 profiles for jane.doe).` });
+    assert.deepEqual(capture(["aws-config", "--user", "jane.doe", "--write", config]), {
+      code: 0,
+      err: "",
+      out: `${config}: already up to date (2 profiles for jane.doe).`,
+    });
     assert.equal(fs.readFileSync(config, "utf8"), merged);
   });
 
@@ -108,7 +116,10 @@ describe("sso-access aws-config", () => {
 
     const { code } = capture(["aws-config", matrix, "--user", "jane.doe", "--write", config]);
     assert.equal(code, 0);
-    const expectedBlock = block.replace("\r\n\r\n[profile taylor-Admin]\r\nsso_session = professional-af\r\nsso_account_id = 222222222222\r\nsso_role_name = Admin\r\nregion = eu-west-1", "");
+    const expectedBlock = block.replace(
+      "\r\n\r\n[profile taylor-Admin]\r\nsso_session = professional-af\r\nsso_account_id = 222222222222\r\nsso_role_name = Admin\r\nregion = eu-west-1",
+      "",
+    );
     assert.ok(!expectedBlock.includes("taylor"));
     assert.equal(fs.readFileSync(config, "utf8"), `${HAND_WRITTEN_HEAD}\r\n${expectedBlock}\r\n${HAND_WRITTEN_TAIL}`);
   });
@@ -134,22 +145,45 @@ describe("sso-access aws-config", () => {
         return { roleCredentials: { accessKeyId: "AKID", secretAccessKey: "SECRET", sessionToken: "SESSION", expiration: Date.now() + 3_600_000 } };
       },
     };
-    const resolve = (profile: string) => fromSSO({ profile, configFilepath: config, filepath: credentials, ignoreCache: true, ssoClient: ssoClient as never })();
+    const resolve = (profile: string) =>
+      fromSSO({ profile, configFilepath: config, filepath: credentials, ignoreCache: true, ssoClient: ssoClient as never })();
     const home0 = process.env.HOME;
     process.env.HOME = home;
     try {
       // Each user in turn, as on that user's machine: every profile generated resolves, and no other.
       for (const [user, expected] of [
-        ["jane.doe", [["management-Admin", "111111111111", "Admin"], ["taylor-Admin", "222222222222", "Admin"]]],
-        ["priya.patel", [["sandbox-Developer", "333333333333", "Developer"], ["sandbox-ReadOnly", "333333333333", "ReadOnly"]]],
-        ["sam.rivera", [["sandbox-ReadOnly", "333333333333", "ReadOnly"], ["taylor-ReadOnly", "222222222222", "ReadOnly"]]],
+        [
+          "jane.doe",
+          [
+            ["management-Admin", "111111111111", "Admin"],
+            ["taylor-Admin", "222222222222", "Admin"],
+          ],
+        ],
+        [
+          "priya.patel",
+          [
+            ["sandbox-Developer", "333333333333", "Developer"],
+            ["sandbox-ReadOnly", "333333333333", "ReadOnly"],
+          ],
+        ],
+        [
+          "sam.rivera",
+          [
+            ["sandbox-ReadOnly", "333333333333", "ReadOnly"],
+            ["taylor-ReadOnly", "222222222222", "ReadOnly"],
+          ],
+        ],
       ] as const) {
         assert.equal(capture(["aws-config", "--user", user, "--write", config]).code, 0);
         const profiles = [...fs.readFileSync(config, "utf8").matchAll(/^\[profile ([^\]]+)\]/gm)].map((m) => m[1]);
         assert.deepEqual(profiles, ["personal", ...expected.map(([p]) => p)], user);
         calls.length = 0;
         for (const [profile] of expected) assert.equal((await resolve(profile)).accessKeyId, "AKID");
-        assert.deepEqual(calls, expected.map(([, accountId, roleName]) => ({ accountId, roleName, accessToken: token })), user);
+        assert.deepEqual(
+          calls,
+          expected.map(([, accountId, roleName]) => ({ accountId, roleName, accessToken: token })),
+          user,
+        );
       }
       await assert.rejects(resolve("management-Admin"), /Profile management-Admin was not found/);
     } finally {
@@ -209,7 +243,11 @@ describe("sso-access aws-config", () => {
   });
 
   it("checks option values: region, template braces", () => {
-    assert.deepEqual(capture(["aws-config", "--user", "jane.doe", "--region", ""]), { code: 64, out: "", err: 'sso-access: --region "" is not an AWS region such as us-east-1' });
+    assert.deepEqual(capture(["aws-config", "--user", "jane.doe", "--region", ""]), {
+      code: 64,
+      out: "",
+      err: 'sso-access: --region "" is not an AWS region such as us-east-1',
+    });
     assert.deepEqual(capture(["aws-config", "--user", "jane.doe", "--profile-template", "{account"]), {
       code: 64,
       out: "",
@@ -274,7 +312,10 @@ describe("sso-access aws-config", () => {
     });
     assert.equal(fs.readFileSync(path.join(dir, "jane.doe.config"), "utf8"), `${JANE}\n`);
     assert.deepEqual(
-      fs.readFileSync(path.join(dir, "sam.rivera.config"), "utf8").split("\n").filter((l) => l.startsWith("[")),
+      fs
+        .readFileSync(path.join(dir, "sam.rivera.config"), "utf8")
+        .split("\n")
+        .filter((l) => l.startsWith("[")),
       ["[sso-session professional-af]", "[profile sandbox-ReadOnly]", "[profile taylor-ReadOnly]"],
     );
     // A later run into the same folder removes the files it generated for users who are gone, and nothing else.
@@ -302,6 +343,10 @@ describe("sso-access aws-config", () => {
 
   it("needs exactly one of --user and --all", () => {
     assert.deepEqual(capture(["aws-config"]), { code: 64, out: "", err: "sso-access: name one user with --user NAME, or use --all DIR for every user" });
-    assert.deepEqual(capture(["aws-config", "--user", "jane.doe", "--all", "x"]), { code: 64, out: "", err: "sso-access: name one user with --user NAME, or use --all DIR for every user" });
+    assert.deepEqual(capture(["aws-config", "--user", "jane.doe", "--all", "x"]), {
+      code: 64,
+      out: "",
+      err: "sso-access: name one user with --user NAME, or use --all DIR for every user",
+    });
   });
 });

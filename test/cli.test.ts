@@ -52,14 +52,29 @@ Region eu-west-1 (partition aws). The Identity Center instance is looked up ther
       type: "aws:identitystore/group:Group",
       name: "Auditors",
       parent: "sso-access:index:Group::Auditors",
-      inputs: { identityStoreId: { $instance: "identityStoreId" }, displayName: "Auditors", description: "Internal audit and security review, read-only everywhere in Workloads." },
+      inputs: {
+        identityStoreId: { $instance: "identityStoreId" },
+        displayName: "Auditors",
+        description: "Internal audit and security review, read-only everywhere in Workloads.",
+      },
       dependsOn: [],
     });
-    assert.deepEqual(json.resources.find((r: { type: string }) => r.type === "sso-access:index:AccessMatrix"), {
-      type: "sso-access:index:AccessMatrix", name: "access", parent: null, inputs: {}, dependsOn: [],
-    });
+    assert.deepEqual(
+      json.resources.find((r: { type: string }) => r.type === "sso-access:index:AccessMatrix"),
+      {
+        type: "sso-access:index:AccessMatrix",
+        name: "access",
+        parent: null,
+        inputs: {},
+        dependsOn: [],
+      },
+    );
     assert.deepEqual(json.assignments[4], {
-      principalType: "GROUP", principalName: "ProfessionalAfAdmins", permissionSet: "Admin", accountId: "111111111111", accountName: "management",
+      principalType: "GROUP",
+      principalName: "ProfessionalAfAdmins",
+      permissionSet: "Admin",
+      accountId: "111111111111",
+      accountName: "management",
     });
     const plan = expand(loadMatrixOrThrow(path.join(ROOT, "access.yaml"), ROOT));
     assert.deepEqual(json.assignments, JSON.parse(JSON.stringify(plan.assignments)));
@@ -99,7 +114,11 @@ Region eu-west-1 (partition aws). The Identity Center instance is looked up ther
 
   it("a wrong command line exits 64 with what is wrong and where to find usage", () => {
     const hint = "Run sso-access --help, or sso-access <command> --help, for usage.";
-    assert.deepEqual(capture(["plan", "a.yaml", "b.yaml"]), { code: 64, out: "", err: `sso-access: too many arguments for 'plan'. Expected 1 argument but got 2.\n${hint}` });
+    assert.deepEqual(capture(["plan", "a.yaml", "b.yaml"]), {
+      code: 64,
+      out: "",
+      err: `sso-access: too many arguments for 'plan'. Expected 1 argument but got 2.\n${hint}`,
+    });
     assert.deepEqual(capture(["chek"]), { code: 64, out: "", err: `sso-access: unknown command 'chek'\n(Did you mean check?)\n${hint}` });
     assert.deepEqual(capture(["who", "--frmat", "csv"]), { code: 64, out: "", err: `sso-access: unknown option '--frmat'\n(Did you mean --format?)\n${hint}` });
     assert.deepEqual(capture(["who", "--format", "xml"]), {
@@ -107,7 +126,11 @@ Region eu-west-1 (partition aws). The Identity Center instance is looked up ther
       out: "",
       err: `sso-access: option '--format <format>' argument 'xml' is invalid. Allowed choices are table, markdown, csv, json.\n${hint}`,
     });
-    assert.deepEqual(capture(["diff", "access.yaml"]), { code: 64, out: "", err: "sso-access: name two files, OLD and NEW, or use --base <git-ref> [FILE]; got 1" });
+    assert.deepEqual(capture(["diff", "access.yaml"]), {
+      code: 64,
+      out: "",
+      err: "sso-access: name two files, OLD and NEW, or use --base <git-ref> [FILE]; got 1",
+    });
   });
 
   it("--help works on the program and on every command, and exits 0", () => {

@@ -40,7 +40,10 @@ const DEVELOPERS_ON_WORKLOADS: [string, string] = [
 
 /** The review scenario: memberships, a user in and out, an account moved, a permission set tightened in one way and widened in another. */
 const REVIEW_EDITS: [string, string][] = [
-  ["    sessionDuration: PT8H\n    managedPolicies:\n      - PowerUserAccess\n    inlinePolicyFile: policies/developer-guardrails.json", "    sessionDuration: PT4H\n    managedPolicies:\n      - PowerUserAccess\n      - IAMFullAccess\n    inlinePolicyFile: policies/developer-guardrails-v2.json"],
+  [
+    "    sessionDuration: PT8H\n    managedPolicies:\n      - PowerUserAccess\n    inlinePolicyFile: policies/developer-guardrails.json",
+    "    sessionDuration: PT4H\n    managedPolicies:\n      - PowerUserAccess\n      - IAMFullAccess\n    inlinePolicyFile: policies/developer-guardrails-v2.json",
+  ],
   ["    members:\n      - sam.rivera", "    members:\n      - jane.doe"],
   ["    email: alex.kim@professional-af.example", "    email: alex.kim@example.org"],
   ["    ou: Workloads/Dev", "    ou: Sandbox"],
@@ -49,7 +52,10 @@ const REVIEW_EDITS: [string, string][] = [
     "  lee.chen:\n    displayName: Lee Chen\n    givenName: Lee\n    familyName: Chen\n    email: lee.chen@professional-af.example\n    groups: [ProfessionalAfAdmins]\n",
   ],
 ];
-const guardrailsV2 = () => fs.readFileSync(path.join(ROOT, "policies/developer-guardrails.json"), "utf8").replace('"iam:CreateAccessKey"]', '"iam:CreateAccessKey", "iam:CreateLoginProfile"]');
+const guardrailsV2 = () =>
+  fs
+    .readFileSync(path.join(ROOT, "policies/developer-guardrails.json"), "utf8")
+    .replace('"iam:CreateAccessKey"]', '"iam:CreateAccessKey", "iam:CreateLoginProfile"]');
 
 describe("sso-access diff", () => {
   it("a group added to an OU: names every person who gains access and every account, by principal and by account", () => {
@@ -90,15 +96,36 @@ Assignments granted, by account
     assert.equal(json.changed, true);
     assert.deepEqual(json.settings, []);
     assert.deepEqual(json.privilegedGains, [
-      { reason: "AdministratorAccess", people: ["lee.chen"], externalGroups: [], accounts: [{ name: "management", id: "111111111111" }, { name: "taylor", id: "222222222222" }] },
+      {
+        reason: "AdministratorAccess",
+        people: ["lee.chen"],
+        externalGroups: [],
+        accounts: [
+          { name: "management", id: "111111111111" },
+          { name: "taylor", id: "222222222222" },
+        ],
+      },
       { reason: "IAMFullAccess", people: ["alex.kim", "priya.patel"], externalGroups: [], accounts: [{ name: "sandbox", id: "333333333333" }] },
     ]);
-    assert.deepEqual(json.revoked, [{ principalType: "GROUP", principalName: "Auditors", permissionSet: "ReadOnly", accountId: "333333333333", accountName: "sandbox", users: ["sam.rivera"] }]);
+    assert.deepEqual(json.revoked, [
+      {
+        principalType: "GROUP",
+        principalName: "Auditors",
+        permissionSet: "ReadOnly",
+        accountId: "333333333333",
+        accountName: "sandbox",
+        users: ["sam.rivera"],
+      },
+    ]);
     assert.deepEqual(json.memberships, [
       { group: "Auditors", added: ["jane.doe"], removed: ["sam.rivera"] },
       { group: "ProfessionalAfAdmins", added: ["lee.chen"], removed: [] },
     ]);
-    assert.deepEqual(json.users, { added: ["lee.chen"], removed: ["sam.rivera"], changed: [{ name: "alex.kim", changes: [{ field: "email", from: "alex.kim@professional-af.example", to: "alex.kim@example.org" }] }] });
+    assert.deepEqual(json.users, {
+      added: ["lee.chen"],
+      removed: ["sam.rivera"],
+      changed: [{ name: "alex.kim", changes: [{ field: "email", from: "alex.kim@professional-af.example", to: "alex.kim@example.org" }] }],
+    });
     assert.deepEqual(json.permissionSets[0].changes.slice(0, 2), [
       { field: "sessionDuration", from: "PT8H", to: "PT4H" },
       { field: "managedPolicies", added: ["IAMFullAccess"], removed: [] },
@@ -108,7 +135,11 @@ Assignments granted, by account
   it("--exit-code: 2 when access changes, 0 when nothing does", () => {
     const dir = workspace([DEVELOPERS_ON_WORKLOADS]);
     assert.equal(capture(["diff", "old.yaml", "new.yaml", "--exit-code"], { cwd: dir }).code, 2);
-    assert.deepEqual(capture(["diff", "old.yaml", "old.yaml", "--exit-code"], { cwd: dir }), { code: 0, err: "", out: "Access changes: old.yaml -> old.yaml\nNo access changes." });
+    assert.deepEqual(capture(["diff", "old.yaml", "old.yaml", "--exit-code"], { cwd: dir }), {
+      code: 0,
+      err: "",
+      out: "Access changes: old.yaml -> old.yaml\nNo access changes.",
+    });
   });
 
   it("a description edit is a change, but nobody's access", () => {
@@ -161,7 +192,10 @@ Assignments granted, by account
   });
 
   it("a new Identity Center region or start URL is a change that leads the summary", () => {
-    const dir = workspace([["  region: eu-west-1", "  region: eu-central-1"], ["https://professional-af.awsapps.com/start", "https://pro-af.awsapps.com/start"]]);
+    const dir = workspace([
+      ["  region: eu-west-1", "  region: eu-central-1"],
+      ["https://professional-af.awsapps.com/start", "https://pro-af.awsapps.com/start"],
+    ]);
     const check = checkRemovals(deployedOf(planOf(path.join(dir, "old.yaml"))), deployedOf(planOf(path.join(dir, "new.yaml"))));
     assert.deepEqual(capture(["diff", "old.yaml", "new.yaml", "--exit-code"], { cwd: dir }), {
       code: 2,
@@ -243,7 +277,8 @@ Guardrails
   });
 
   describe("--base: the old side from git", () => {
-    const git = (dir: string, ...args: string[]) => execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "init.defaultBranch=main", ...args], { cwd: dir, stdio: "pipe" });
+    const git = (dir: string, ...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "init.defaultBranch=main", ...args], { cwd: dir, stdio: "pipe" });
     function repository(): string {
       const dir = workspace([]);
       fs.renameSync(path.join(dir, "old.yaml"), path.join(dir, "access.yaml"));
@@ -257,7 +292,15 @@ Guardrails
     it("reads access.yaml and its policy files as they were at the revision", () => {
       const dir = repository();
       const file = path.join(dir, "access.yaml");
-      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("    sessionDuration: PT8H\n    managedPolicies:\n      - PowerUserAccess", "    sessionDuration: PT4H\n    managedPolicies:\n      - PowerUserAccess"));
+      fs.writeFileSync(
+        file,
+        fs
+          .readFileSync(file, "utf8")
+          .replace(
+            "    sessionDuration: PT8H\n    managedPolicies:\n      - PowerUserAccess",
+            "    sessionDuration: PT4H\n    managedPolicies:\n      - PowerUserAccess",
+          ),
+      );
       fs.writeFileSync(path.join(dir, "policies/developer-guardrails.json"), guardrailsV2());
       const { code, out, err } = capture(["diff", "--base", "HEAD"], { cwd: dir });
       assert.equal(err, "");

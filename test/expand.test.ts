@@ -45,7 +45,9 @@ describe("expansion: targets", () => {
 
   it("merges memberships written on groups and on users", () => {
     const plan = planOf("access.yaml");
-    const memberships = planDecls(plan).filter((d) => d.type === TYPE.groupMembership).map((d) => d.name);
+    const memberships = planDecls(plan)
+      .filter((d) => d.type === TYPE.groupMembership)
+      .map((d) => d.name);
     assert.deepEqual(memberships, ["Auditors/sam.rivera", "Developers/alex.kim", "Developers/priya.patel", "ProfessionalAfAdmins/jane.doe"]);
   });
 });
@@ -79,8 +81,15 @@ describe("stable identities: harmless edits replace nothing", () => {
     if (!result.ok) assert.fail(result.problems.map((p) => p.message).join("\n"));
     return expand(result.value);
   };
-  const names = (plan: Plan) => planDecls(plan).map((d) => d.key).sort();
-  const assignmentNames = (plan: Plan) => planDecls(plan).filter((d) => d.type === TYPE.accountAssignment).map((d) => d.name).sort();
+  const names = (plan: Plan) =>
+    planDecls(plan)
+      .map((d) => d.key)
+      .sort();
+  const assignmentNames = (plan: Plan) =>
+    planDecls(plan)
+      .filter((d) => d.type === TYPE.accountAssignment)
+      .map((d) => d.name)
+      .sort();
   const original = expand(loadMatrixOrThrow(path.join(ROOT, "access.yaml"), ROOT));
 
   it("names an assignment by principal, permission set and account id", () => {
@@ -102,14 +111,22 @@ describe("stable identities: harmless edits replace nothing", () => {
     doc.assignments[0].description = "Reworded.";
     const edited = planOfDoc(doc, "descriptions.yaml");
     assert.deepEqual(names(edited), names(original));
-    const inputs = (plan: Plan) => planDecls(plan).filter((d) => d.type === TYPE.accountAssignment).map((d) => JSON.stringify(d.inputs));
+    const inputs = (plan: Plan) =>
+      planDecls(plan)
+        .filter((d) => d.type === TYPE.accountAssignment)
+        .map((d) => JSON.stringify(d.inputs));
     assert.deepEqual(inputs(edited), inputs(original));
   });
 
   it("reordering every map and list of the file changes nothing in the plan", () => {
     const reverse = (value: unknown): unknown => {
       if (Array.isArray(value)) return value.map(reverse).reverse();
-      if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverse(v)]));
+      if (value && typeof value === "object")
+        return Object.fromEntries(
+          Object.entries(value)
+            .reverse()
+            .map(([k, v]) => [k, reverse(v)]),
+        );
       return value;
     };
     const doc = reverse(sample()) as Doc;

@@ -21,14 +21,20 @@ function problemsOf(edits: [string, string][]): string[] {
   return result.ok ? [] : result.problems.map(formatProblem);
 }
 
-const ADMIN_TO_DEVELOPERS: [string, string] = ["  - group: Developers\n", "  - group: Developers\n    permissionSets: [Admin]\n    accounts: [taylor]\n  - group: Developers\n"];
+const ADMIN_TO_DEVELOPERS: [string, string] = [
+  "  - group: Developers\n",
+  "  - group: Developers\n    permissionSets: [Admin]\n    accounts: [taylor]\n  - group: Developers\n",
+];
 const GUARDED = "    accounts:\n      accounts: [management]\n      tags:\n        env: prod\n";
 
 describe("guardrails", () => {
   it("the sample keeps its own guardrails, and giving Admin to Developers in a production account breaks them", () => {
     assert.deepEqual(problemsOf([]), []);
     const [problem] = problemsOf([ADMIN_TO_DEVELOPERS]);
-    assert.match(problem, /assignments\[2\]\.permissionSets\[0\]  guardrail privileged\.groups: "Admin" is privileged \(AdministratorAccess\): in taylor \(222222222222\) only the groups ProfessionalAfAdmins may hold it, not the group "Developers"$/);
+    assert.match(
+      problem,
+      /assignments\[2\]\.permissionSets\[0\]  guardrail privileged\.groups: "Admin" is privileged \(AdministratorAccess\): in taylor \(222222222222\) only the groups ProfessionalAfAdmins may hold it, not the group "Developers"$/,
+    );
   });
 
   for (const [what, selector] of [
@@ -49,9 +55,15 @@ describe("guardrails", () => {
   }
 
   it("counts an inline policy as privileged when an allowed action can escalate, wildcards and case as IAM reads them", () => {
-    const reasons = (...actions: string[]) => privilegeReasons([], JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] }));
+    const reasons = (...actions: string[]) =>
+      privilegeReasons([], JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] }));
     assert.deepEqual(reasons("*"), ["an inline policy allowing *"]);
-    assert.deepEqual(reasons("iam:*", "IAM:*", "iam:?*", "iam:Put*"), ["an inline policy allowing iam:*", "an inline policy allowing IAM:*", "an inline policy allowing iam:?*", "an inline policy allowing iam:Put*"]);
+    assert.deepEqual(reasons("iam:*", "IAM:*", "iam:?*", "iam:Put*"), [
+      "an inline policy allowing iam:*",
+      "an inline policy allowing IAM:*",
+      "an inline policy allowing iam:?*",
+      "an inline policy allowing iam:Put*",
+    ]);
     assert.deepEqual(reasons("iam:PassRole", "organizations:*", "sso:Create*"), [
       "an inline policy allowing iam:PassRole",
       "an inline policy allowing organizations:*",
@@ -63,16 +75,19 @@ describe("guardrails", () => {
     const notAction = privilegeReasons([], JSON.stringify({ Version: "2012-10-17", Statement: { Effect: "Allow", NotAction: "iam:*", Resource: "*" } }));
     assert.deepEqual(notAction, ["an inline policy allowing everything but its NotAction"]);
     assert.deepEqual(
-      privilegeReasons(["AdministratorAccess", "ReadOnlyAccess", "PowerUserAccess"].map((p) => managedPolicyArn(p, "aws")), undefined),
+      privilegeReasons(
+        ["AdministratorAccess", "ReadOnlyAccess", "PowerUserAccess"].map((p) => managedPolicyArn(p, "aws")),
+        undefined,
+      ),
       ["AdministratorAccess", "PowerUserAccess"],
     );
   });
 
   it("check --warnings names an external group among the privileged groups: its members are not reviewed here", () => {
-    const text = SAMPLE.replace("  Developers:\n    description: Application developers.\n    members:\n      - priya.patel\n", "  Developers:\n    description: Application developers.\n    members:\n      - priya.patel\n  Okta-Admins:\n    external: true\n").replace(
-      "    groups: [ProfessionalAfAdmins]",
-      "    groups: [ProfessionalAfAdmins, Okta-Admins]",
-    );
+    const text = SAMPLE.replace(
+      "  Developers:\n    description: Application developers.\n    members:\n      - priya.patel\n",
+      "  Developers:\n    description: Application developers.\n    members:\n      - priya.patel\n  Okta-Admins:\n    external: true\n",
+    ).replace("    groups: [ProfessionalAfAdmins]", "    groups: [ProfessionalAfAdmins, Okta-Admins]");
     const dir = fs.mkdtempSync(path.join(require("node:os").tmpdir(), "sso-access-guard-"));
     fs.writeFileSync(path.join(dir, "access.yaml"), text);
     fs.cpSync(path.join(ROOT, "policies"), path.join(dir, "policies"), { recursive: true });
@@ -80,6 +95,9 @@ describe("guardrails", () => {
     const { capture } = require("./cliRun") as typeof import("./cliRun");
     const { code, err } = capture(["check", "--warnings", "access.yaml"], { cwd: dir });
     assert.equal(code, 0);
-    assert.match(err, /access\.yaml:\d+:\d+  guardrails\.privileged\.groups\[1\]  warning: group "Okta-Admins" is external: who may hold privileged sets is decided in your identity provider, not reviewed here/);
+    assert.match(
+      err,
+      /access\.yaml:\d+:\d+  guardrails\.privileged\.groups\[1\]  warning: group "Okta-Admins" is external: who may hold privileged sets is decided in your identity provider, not reviewed here/,
+    );
   });
 });

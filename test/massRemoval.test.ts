@@ -46,11 +46,23 @@ describe("the removal guard: what it stops", () => {
 
   it("honours a configured share and count", () => {
     assert.deepEqual(checkRemovals(deployed(10, 0, 0), deployed(5, 0, 0), { maxShare: 0.5 }).reasons, []);
-    assert.deepEqual(checkRemovals(deployed(10, 10, 0), deployed(10, 7, 0), { maxShare: 0.5, maxCount: 2 }).reasons, ["it removes 3 of 10 memberships (30%), more than the 2 allowed"]);
-    assert.deepEqual(checkRemovals(deployed(10, 10, 40), deployed(10, 7, 38)).reasons, ["it removes 3 of 10 memberships (30%), more than the 25% allowed"], "the share applies to every kind");
+    assert.deepEqual(checkRemovals(deployed(10, 10, 0), deployed(10, 7, 0), { maxShare: 0.5, maxCount: 2 }).reasons, [
+      "it removes 3 of 10 memberships (30%), more than the 2 allowed",
+    ]);
+    assert.deepEqual(
+      checkRemovals(deployed(10, 10, 40), deployed(10, 7, 38)).reasons,
+      ["it removes 3 of 10 memberships (30%), more than the 25% allowed"],
+      "the share applies to every kind",
+    );
     assert.deepEqual(checkRemovals(deployed(2, 2, 3), deployed(1, 1, 2)).reasons, [], "one item of a kind may always go");
-    assert.equal(removalVerdict(checkRemovals(deployed(1, 0, 0), deployed(1, 0, 0)), { maxShare: 2 }), "sso-access:maxRemovalShare is 2; write a share from 0 to 1, e.g. 0.25");
-    assert.equal(removalVerdict(checkRemovals(deployed(1, 0, 0), deployed(1, 0, 0)), { maxCount: 1.5 }), "sso-access:maxRemovals is 1.5; write a whole number of 0 or more");
+    assert.equal(
+      removalVerdict(checkRemovals(deployed(1, 0, 0), deployed(1, 0, 0)), { maxShare: 2 }),
+      "sso-access:maxRemovalShare is 2; write a share from 0 to 1, e.g. 0.25",
+    );
+    assert.equal(
+      removalVerdict(checkRemovals(deployed(1, 0, 0), deployed(1, 0, 0)), { maxCount: 1.5 }),
+      "sso-access:maxRemovals is 1.5; write a whole number of 0 or more",
+    );
   });
 
   it("counts a move to another region or instance as removing everything: every resource is replaced", () => {
@@ -58,14 +70,18 @@ describe("the removal guard: what it stops", () => {
     const there = { ...deployed(3, 2, 1), where: { region: "eu-central-1", instanceArn: "" } };
     const check = checkRemovals(here, there);
     assert.deepEqual(check.removed, { assignments: ["a-0", "a-1", "a-2"], memberships: ["m-0", "m-1"], users: ["u-0"] });
-    assert.deepEqual(check.reasons, ["the region changes from eu-west-1 to eu-central-1: every assignment, membership and user is deleted there and created anew"]);
+    assert.deepEqual(check.reasons, [
+      "the region changes from eu-west-1 to eu-central-1: every assignment, membership and user is deleted there and created anew",
+    ]);
     assert.deepEqual(checkRemovals(here, { ...here, where: { region: "eu-west-1", instanceArn: "arn:aws:sso:::instance/ssoins-1" } }).reasons, [
       "the instance changes from (looked up) to arn:aws:sso:::instance/ssoins-1: every assignment, membership and user is deleted there and created anew",
     ]);
   });
 
   it("judges a stack last deployed by a version that recorded only assignmentCount by its count", () => {
-    assert.deepEqual(checkRemovals({ assignmentCount: 10 }, deployed(7, 0, 0)).reasons, ["it removes 3 of 10 assignments (30%), more than the 25% allowed (the last deployment recorded only its count)"]);
+    assert.deepEqual(checkRemovals({ assignmentCount: 10 }, deployed(7, 0, 0)).reasons, [
+      "it removes 3 of 10 assignments (30%), more than the 25% allowed (the last deployment recorded only its count)",
+    ]);
     assert.deepEqual(checkRemovals({ assignmentCount: 10 }, deployed(9, 0, 0)).reasons, []);
   });
 
@@ -79,7 +95,10 @@ describe("the removal guard: what it stops", () => {
     const check = checkRemovals(deployed(4, 0, 0), deployed(2, 0, 0));
     assert.equal(removalVerdict(check, { allow: check.fingerprint }), undefined);
     const other = checkRemovals(deployed(4, 0, 0), deployed(1, 0, 0));
-    assert.match(removalVerdict(other, { allow: check.fingerprint })!, new RegExp(`\\nsso-access:allowRemovals is set to ${check.fingerprint}, which allows another removal, not this one \\(${other.fingerprint}\\)\\.\\n`));
+    assert.match(
+      removalVerdict(other, { allow: check.fingerprint })!,
+      new RegExp(`\\nsso-access:allowRemovals is set to ${check.fingerprint}, which allows another removal, not this one \\(${other.fingerprint}\\)\\.\\n`),
+    );
     assert.equal(
       removalVerdict(checkRemovals(deployed(2, 0, 0), deployed(2, 0, 0)), { allow: check.fingerprint }),
       `sso-access:allowRemovals is set (${check.fingerprint}) but this deployment removes nothing the removal guard stops; delete the key so that it cannot allow a later removal: pulumi config rm sso-access:allowRemovals`,
@@ -118,7 +137,11 @@ describe("the removal guard in the Pulumi program", () => {
     assert.deepEqual(mocks.stackReferences, ["organization/sso-access/test"]);
     const recorded = await valueOf(outputs.deployed);
     assert.deepEqual(recorded, sample());
-    assert.equal(pulumi.Output.isInstance(outputs.deployed) && (await (outputs.deployed as unknown as { isSecret: Promise<boolean> }).isSecret), true, "it lists people: a secret output");
+    assert.equal(
+      pulumi.Output.isInstance(outputs.deployed) && (await (outputs.deployed as unknown as { isSecret: Promise<boolean> }).isSecret),
+      true,
+      "it lists people: a secret output",
+    );
     assert.deepEqual(recorded.where, { region: "eu-west-1", instanceArn: "" });
     // The assignments' logical names (listed in expand.test.ts), the memberships and the created users.
     assert.deepEqual([recorded.assignments.length, recorded.memberships.length, recorded.users.length], [6, 4, 4]);
@@ -126,7 +149,10 @@ describe("the removal guard in the Pulumi program", () => {
   });
 
   it("stops before declaring anything when a third of the deployed assignments would go", async () => {
-    const error = await run(withoutAuditors(), sample()).then(() => undefined, (e: unknown) => e);
+    const error = await run(withoutAuditors(), sample()).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof pulumi.RunError);
     const check = checkRemovals(sample(), { ...sample(), assignments: sample().assignments.filter((a) => !a.startsWith("group/Auditors/")) });
     assert.equal(
@@ -150,7 +176,10 @@ describe("the removal guard in the Pulumi program", () => {
     const outputs = await run(file, sample(), { "sso-access:allowRemovals": fingerprint });
     const recorded = await valueOf(outputs.deployed);
     assert.equal(recorded.assignments.length, 4);
-    const stale = await run(file, recorded as Deployed, { "sso-access:allowRemovals": fingerprint }).then(() => undefined, (e: unknown) => e);
+    const stale = await run(file, recorded as Deployed, { "sso-access:allowRemovals": fingerprint }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.equal(
       (stale as Error).message,
       `sso-access:allowRemovals is set (${fingerprint}) but this deployment removes nothing the removal guard stops; delete the key so that it cannot allow a later removal: pulumi config rm sso-access:allowRemovals`,
@@ -162,8 +191,14 @@ describe("the removal guard in the Pulumi program", () => {
     mocks.reset();
     mocks.stackOutputs = { assignmentCount: 6 };
     pulumi.runtime.setAllConfig({ "sso-access:accessFile": withoutAuditors() });
-    const error = await runIndex().then(() => undefined, (e: unknown) => e);
-    assert.match((error as Error).message, /^the removal guard stopped this deployment before it changed anything: it removes 2 of 6 assignments \(33\.3%\), more than the 25% allowed \(the last deployment recorded only its count\)\.\n/);
+    const error = await runIndex().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.match(
+      (error as Error).message,
+      /^the removal guard stopped this deployment before it changed anything: it removes 2 of 6 assignments \(33\.3%\), more than the 25% allowed \(the last deployment recorded only its count\)\.\n/,
+    );
     assert.deepEqual(mocks.registrations, []);
   });
 
@@ -171,7 +206,10 @@ describe("the removal guard in the Pulumi program", () => {
     mocks.reset();
     mocks.stackOutputs = { deployed: { assignments: "all of them" } };
     pulumi.runtime.setAllConfig({ "sso-access:accessFile": "access.yaml" });
-    const error = await runIndex().then(() => undefined, (e: unknown) => e);
+    const error = await runIndex().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.equal(
       (error as Error).message,
       'the stack output "deployed" is not what sso-access records, so the removal guard cannot tell what would be deleted; restore it, or export the stack and inspect it',

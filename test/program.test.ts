@@ -20,7 +20,14 @@ import {
 } from "./mocks";
 
 const ROOT = path.resolve(__dirname, "..");
-const FIXTURES = ["access.yaml", "test/fixtures/valid/ou-tags-exclusions.yaml", "test/fixtures/valid/external-principals.yaml", "test/fixtures/valid/policies.yaml", "test/fixtures/valid/effective-access.yaml", "test/fixtures/valid/warnings.yaml"];
+const FIXTURES = [
+  "access.yaml",
+  "test/fixtures/valid/ou-tags-exclusions.yaml",
+  "test/fixtures/valid/external-principals.yaml",
+  "test/fixtures/valid/policies.yaml",
+  "test/fixtures/valid/effective-access.yaml",
+  "test/fixtures/valid/warnings.yaml",
+];
 
 let mocks: RecordingMocks;
 let AccessMatrix: typeof AccessMatrixClass;
@@ -113,17 +120,26 @@ describe("the program under Pulumi mocks", () => {
   it("attaches the AdministratorAccess and job-function policies with exact ARNs", async () => {
     const { registrations } = await deploy("test/fixtures/valid/policies.yaml");
     const byName = (a: unknown[], b: unknown[]) => (String(a[0]) < String(b[0]) ? -1 : 1);
-    const managed = registrations.filter((r) => r.type === TYPE.managedPolicies).map((r) => [r.name, r.inputs.managedPolicyArns]).sort(byName);
+    const managed = registrations
+      .filter((r) => r.type === TYPE.managedPolicies)
+      .map((r) => [r.name, r.inputs.managedPolicyArns])
+      .sort(byName);
     assert.deepEqual(managed, [
-      ["Billing-managed-policies", [
-        "arn:aws-us-gov:iam::aws:policy/AWSSupportAccess",
-        "arn:aws-us-gov:iam::aws:policy/job-function/Billing",
-        "arn:aws-us-gov:iam::aws:policy/job-function/ViewOnlyAccess",
-      ]],
+      [
+        "Billing-managed-policies",
+        [
+          "arn:aws-us-gov:iam::aws:policy/AWSSupportAccess",
+          "arn:aws-us-gov:iam::aws:policy/job-function/Billing",
+          "arn:aws-us-gov:iam::aws:policy/job-function/ViewOnlyAccess",
+        ],
+      ],
       ["Bounded-managed-policies", ["arn:aws-us-gov:iam::aws:policy/PowerUserAccess"]],
       ["Managed-Boundary-managed-policies", []],
     ]);
-    const boundaries = registrations.filter((r) => r.type === TYPE.permissionsBoundary).map((r) => [r.name, r.inputs.permissionsBoundary]).sort(byName);
+    const boundaries = registrations
+      .filter((r) => r.type === TYPE.permissionsBoundary)
+      .map((r) => [r.name, r.inputs.permissionsBoundary])
+      .sort(byName);
     assert.deepEqual(boundaries, [
       ["Bounded-permissions-boundary", { customerManagedPolicyReference: { name: "Boundary", path: "/" } }],
       ["Managed-Boundary-permissions-boundary", { managedPolicyArn: "arn:aws-us-gov:iam::aws:policy/PowerUserAccess" }],
@@ -157,7 +173,6 @@ describe("the program under Pulumi mocks", () => {
     const user = registrations.find((r) => r.type === TYPE.user)!;
     assert.equal(user.inputs.identityStoreId, "d-1111111111");
   });
-
 });
 
 describe("index.ts end to end: the sample organization's story", () => {
@@ -202,7 +217,10 @@ describe("index.ts end to end: the sample organization's story", () => {
       groupId: mockValues.groupId("ProfessionalAfAdmins"),
       memberId: mockValues.userId("jane.doe"),
     });
-    for (const [accountId, parent] of [["111111111111", "111111111111"], ["222222222222", "222222222222"]]) {
+    for (const [accountId, parent] of [
+      ["111111111111", "111111111111"],
+      ["222222222222", "222222222222"],
+    ]) {
       const assignment = find(TYPE.accountAssignment, `group/ProfessionalAfAdmins/Admin/${accountId}`);
       assert.equal(assignment.parent, `${TYPE.accountComponent}::${parent}`);
       assert.deepEqual(assignment.inputs, {
@@ -227,7 +245,10 @@ describe("index.ts end to end: the sample organization's story", () => {
   });
 
   it("refuses a broken access matrix with a RunError listing located problems, and declares nothing", async () => {
-    const error = await loadIndex("test/fixtures/invalid/dangling-references.yaml").then(() => undefined, (e: unknown) => e);
+    const error = await loadIndex("test/fixtures/invalid/dangling-references.yaml").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof pulumi.RunError);
     assert.equal(
       (error as Error).message,
@@ -251,8 +272,14 @@ describe("the program when the Identity Center instance cannot be chosen", () =>
     (require("@pulumi/pulumi/runtime/debuggable") as { leakedPromises(): unknown }).leakedPromises();
   });
   for (const [arns, message] of [
-    [[], "no IAM Identity Center instance in eu-west-1: enable Identity Center there (in the management account), run with credentials of the management or delegated administrator account, or correct identityCenter.region in the access matrix"],
-    [[MOCK_INSTANCE_ARN, "arn:aws:sso:::instance/ssoins-2"], `2 Identity Center instances in eu-west-1 (${MOCK_INSTANCE_ARN}, arn:aws:sso:::instance/ssoins-2): set sso-access:instanceArn and sso-access:identityStoreId to choose one`],
+    [
+      [],
+      "no IAM Identity Center instance in eu-west-1: enable Identity Center there (in the management account), run with credentials of the management or delegated administrator account, or correct identityCenter.region in the access matrix",
+    ],
+    [
+      [MOCK_INSTANCE_ARN, "arn:aws:sso:::instance/ssoins-2"],
+      `2 Identity Center instances in eu-west-1 (${MOCK_INSTANCE_ARN}, arn:aws:sso:::instance/ssoins-2): set sso-access:instanceArn and sso-access:identityStoreId to choose one`,
+    ],
   ] as const) {
     it(`fails with a RunError when getInstances finds ${arns.length} instances`, async () => {
       mocks.reset();
@@ -260,7 +287,10 @@ describe("the program when the Identity Center instance cannot be chosen", () =>
       const plan = expand(loadMatrixOrThrow(path.join(ROOT, "access.yaml"), ROOT));
       const access = new AccessMatrix(plan.root.name, { plan });
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const error = await ((access.instanceArn as any).promise() as Promise<unknown>).then(() => undefined, (e: unknown) => e);
+      const error = await ((access.instanceArn as any).promise() as Promise<unknown>).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof pulumi.RunError, String(error));
       assert.ok((error as Error).message.endsWith(message), (error as Error).message);
     });

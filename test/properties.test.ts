@@ -41,34 +41,36 @@ const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const accountsArb = fc
   .uniqueArray(fc.constantFrom("prod", "dev", "audit", "logs", "net", "sbx", "shared", "data"), { minLength: 1, maxLength: 8 })
   .chain((names) =>
-    fc.tuple(
-      ...names.map((_, i) =>
-        fc.record({
-          ou: maybe(fc.constantFrom(...OUS)),
-          env: maybe(fc.constantFrom(...ENVS)),
-          team: maybe(fc.constantFrom(...TEAMS)),
-          management: fc.constant(i === 0).chain((first) => (first ? fc.boolean() : fc.constant(false))),
-          description: maybe(fc.constantFrom("one", "two")),
-        }),
+    fc
+      .tuple(
+        ...names.map((_, i) =>
+          fc.record({
+            ou: maybe(fc.constantFrom(...OUS)),
+            env: maybe(fc.constantFrom(...ENVS)),
+            team: maybe(fc.constantFrom(...TEAMS)),
+            management: fc.constant(i === 0).chain((first) => (first ? fc.boolean() : fc.constant(false))),
+            description: maybe(fc.constantFrom("one", "two")),
+          }),
+        ),
+      )
+      .map((props) =>
+        Object.fromEntries(
+          names.map((name, i) => {
+            const p = props[i];
+            const tags = { ...(p.env ? { env: p.env } : {}), ...(p.team ? { team: p.team } : {}) };
+            return [
+              name,
+              {
+                id: String(100000000000 + i * 7919),
+                ...(p.ou ? { ou: p.ou } : {}),
+                ...(Object.keys(tags).length ? { tags } : {}),
+                ...(p.management ? { management: true } : {}),
+                ...(p.description ? { description: p.description } : {}),
+              },
+            ];
+          }),
+        ),
       ),
-    ).map((props) =>
-      Object.fromEntries(
-        names.map((name, i) => {
-          const p = props[i];
-          const tags = { ...(p.env ? { env: p.env } : {}), ...(p.team ? { team: p.team } : {}) };
-          return [
-            name,
-            {
-              id: String(100000000000 + i * 7919),
-              ...(p.ou ? { ou: p.ou } : {}),
-              ...(Object.keys(tags).length ? { tags } : {}),
-              ...(p.management ? { management: true } : {}),
-              ...(p.description ? { description: p.description } : {}),
-            },
-          ];
-        }),
-      ),
-    ),
   );
 
 const docArb: fc.Arbitrary<Doc> = fc
@@ -108,49 +110,66 @@ const docArb: fc.Arbitrary<Doc> = fc
         )
         .filter((t) => forExclusion || (t.accounts?.length ?? 0) > 0 || (t.ous?.length ?? 0) > 0 || t.tags !== undefined || t.allAccounts === true);
     const entry: fc.Arbitrary<Entry> = principals.length
-      ? fc.record({
-          principal: fc.constantFrom(...principals),
-          permissionSets: subset(sets, 1),
-          target: selector(false),
-          exclude: maybe(selector(true)),
-          description: maybe(fc.constantFrom("why", "because")),
-        }).map(({ principal, permissionSets, target, exclude, description }) => {
-          const clean = (s: Selector) => Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
-          const ex = exclude ? clean(exclude) : {};
-          return {
-            ...principal,
-            permissionSets,
-            ...clean(target),
-            ...(Object.keys(ex).length ? { exclude: ex } : {}),
-            ...(description ? { description } : {}),
-          } as Entry;
-        })
+      ? fc
+          .record({
+            principal: fc.constantFrom(...principals),
+            permissionSets: subset(sets, 1),
+            target: selector(false),
+            exclude: maybe(selector(true)),
+            description: maybe(fc.constantFrom("why", "because")),
+          })
+          .map(({ principal, permissionSets, target, exclude, description }) => {
+            const clean = (s: Selector) => Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
+            const ex = exclude ? clean(exclude) : {};
+            return {
+              ...principal,
+              permissionSets,
+              ...clean(target),
+              ...(Object.keys(ex).length ? { exclude: ex } : {}),
+              ...(description ? { description } : {}),
+            } as Entry;
+          })
       : fc.constant(undefined as unknown as Entry);
-    return fc.record({
-      setProps: fc.tuple(...sets.map(() => fc.record({ duration: maybe(fc.constantFrom("PT1H", "PT4H", "PT8H", "PT12H")), policies: subset(POLICIES), description: maybe(fc.constantFrom("d1", "d2")) }))),
-      groupMembers: fc.tuple(...groups.map((g) => (external(g) ? fc.constant([] as string[]) : subset(users)))),
-      userGroups: fc.tuple(...users.map(() => subset(groups.filter((g) => !external(g))))),
-      assignments: principals.length ? fc.array(entry, { maxLength: 6 }) : fc.constant([] as Entry[]),
-    }).map(({ setProps, groupMembers, userGroups, assignments }) => ({
-      version: 1 as const,
-      identityCenter: { startUrl: "https://gen.awsapps.com/start", region: "eu-west-1" },
-      accounts,
-      permissionSets: Object.fromEntries(
-        sets.map((name, i) => [
-          name,
-          {
-            ...(setProps[i].description ? { description: setProps[i].description } : {}),
-            ...(setProps[i].duration ? { sessionDuration: setProps[i].duration } : {}),
-            ...(setProps[i].policies.length ? { managedPolicies: setProps[i].policies } : {}),
-          },
-        ]),
-      ),
-      groups: Object.fromEntries(groups.map((g, i) => [g, external(g) ? { external: true } : { ...(groupMembers[i].length ? { members: groupMembers[i] } : {}) }])),
-      users: Object.fromEntries(
-        users.map((u, i) => [u, { displayName: u, givenName: u, familyName: "X", email: `${u}@example.org`, ...(userGroups[i].length ? { groups: userGroups[i] } : {}) }]),
-      ),
-      assignments,
-    }));
+    return fc
+      .record({
+        setProps: fc.tuple(
+          ...sets.map(() =>
+            fc.record({
+              duration: maybe(fc.constantFrom("PT1H", "PT4H", "PT8H", "PT12H")),
+              policies: subset(POLICIES),
+              description: maybe(fc.constantFrom("d1", "d2")),
+            }),
+          ),
+        ),
+        groupMembers: fc.tuple(...groups.map((g) => (external(g) ? fc.constant([] as string[]) : subset(users)))),
+        userGroups: fc.tuple(...users.map(() => subset(groups.filter((g) => !external(g))))),
+        assignments: principals.length ? fc.array(entry, { maxLength: 6 }) : fc.constant([] as Entry[]),
+      })
+      .map(({ setProps, groupMembers, userGroups, assignments }) => ({
+        version: 1 as const,
+        identityCenter: { startUrl: "https://gen.awsapps.com/start", region: "eu-west-1" },
+        accounts,
+        permissionSets: Object.fromEntries(
+          sets.map((name, i) => [
+            name,
+            {
+              ...(setProps[i].description ? { description: setProps[i].description } : {}),
+              ...(setProps[i].duration ? { sessionDuration: setProps[i].duration } : {}),
+              ...(setProps[i].policies.length ? { managedPolicies: setProps[i].policies } : {}),
+            },
+          ]),
+        ),
+        groups: Object.fromEntries(
+          groups.map((g, i) => [g, external(g) ? { external: true } : { ...(groupMembers[i].length ? { members: groupMembers[i] } : {}) }]),
+        ),
+        users: Object.fromEntries(
+          users.map((u, i) => [
+            u,
+            { displayName: u, givenName: u, familyName: "X", email: `${u}@example.org`, ...(userGroups[i].length ? { groups: userGroups[i] } : {}) },
+          ]),
+        ),
+        assignments,
+      }));
   });
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sso-access-properties-"));
@@ -165,9 +184,12 @@ function planOf(doc: Doc): Plan | undefined {
 function oracle(doc: Doc): string[] {
   const accounts = Object.entries(doc.accounts).map(([name, a]) => ({ name, ...a }));
   const named = (refs: string[] | undefined, a: (typeof accounts)[number]) => (refs ?? []).some((r) => r === a.name || r === a.id);
-  const inOu = (ous: string[] | undefined, a: (typeof accounts)[number]) => (ous ?? []).some((ou) => a.ou !== undefined && (a.ou === ou || a.ou.startsWith(`${ou}/`)));
+  const inOu = (ous: string[] | undefined, a: (typeof accounts)[number]) =>
+    (ous ?? []).some((ou) => a.ou !== undefined && (a.ou === ou || a.ou.startsWith(`${ou}/`)));
   const tagged = (tags: Selector["tags"], a: (typeof accounts)[number]) =>
-    tags !== undefined && Object.keys(tags).length > 0 && Object.entries(tags).every(([k, v]) => a.tags?.[k] !== undefined && (Array.isArray(v) ? v : [v]).includes(a.tags[k]));
+    tags !== undefined &&
+    Object.keys(tags).length > 0 &&
+    Object.entries(tags).every(([k, v]) => a.tags?.[k] !== undefined && (Array.isArray(v) ? v : [v]).includes(a.tags[k]));
   const rows = new Set<string>();
   for (const e of doc.assignments) {
     const principal = e.group !== undefined ? `GROUP ${e.group}` : `USER ${e.user}`;
@@ -181,7 +203,11 @@ function oracle(doc: Doc): string[] {
 }
 
 const rowsOf = (plan: Plan) => plan.assignments.map((r) => `${r.principalType} ${r.principalName} ${r.permissionSet} ${r.accountId}`).sort();
-const assignmentNames = (plan: Plan) => planDecls(plan).filter((d) => d.type === TYPE.accountAssignment).map((d) => d.name).sort();
+const assignmentNames = (plan: Plan) =>
+  planDecls(plan)
+    .filter((d) => d.type === TYPE.accountAssignment)
+    .map((d) => d.name)
+    .sort();
 
 /** The same document with every map's keys and every list in another order. */
 function shuffled(doc: Doc, seed: number): Doc {
@@ -270,7 +296,10 @@ describe("properties of the expansion, over generated access matrices", () => {
         const after = planOf(edited)!;
         assert.ok(after, "the edited file is valid");
         assert.deepEqual(assignmentNames(after), assignmentNames(plan!));
-        const inputs = (p: Plan) => planDecls(p).filter((d) => d.type === TYPE.accountAssignment).map((d) => JSON.stringify(d.inputs));
+        const inputs = (p: Plan) =>
+          planDecls(p)
+            .filter((d) => d.type === TYPE.accountAssignment)
+            .map((d) => JSON.stringify(d.inputs));
         assert.deepEqual(inputs(after), inputs(plan!));
       }),
       RUNS,
@@ -294,7 +323,8 @@ describe("properties of the expansion, over generated access matrices", () => {
             if (account!.management) return false;
             const path = account!.ou?.split("/") ?? [];
             const underOu = (e.ous ?? []).some((ou) => ou.split("/").every((part, i) => path[i] === part));
-            const tagsMatch = e.tags !== undefined && Object.entries(e.tags).every(([k, v]) => ([] as string[]).concat(v).includes(account!.tags?.[k] ?? "\u0000"));
+            const tagsMatch =
+              e.tags !== undefined && Object.entries(e.tags).every(([k, v]) => ([] as string[]).concat(v).includes(account!.tags?.[k] ?? "\u0000"));
             return e.allAccounts === true || underOu || tagsMatch;
           });
           assert.ok(chosen, `${row.principalType} ${row.principalName} ${row.permissionSet} ${row.accountId} is chosen by an entry`);

@@ -16,7 +16,12 @@ function ajvPaths(doc: unknown): string[] {
   const paths = validate.errors!.map((e) => {
     const segments = e.instancePath.split("/").slice(1);
     if (e.keyword === "additionalProperties") segments.push((e.params as { additionalProperty: string }).additionalProperty);
-    return segments.map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`)).join("").replace(/\.\[/g, "[") || "<root>";
+    return (
+      segments
+        .map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`))
+        .join("")
+        .replace(/\.\[/g, "[") || "<root>"
+    );
   });
   return [...new Set(paths)].sort();
 }
@@ -45,7 +50,16 @@ describe("the JSON Schema for editors", () => {
     const schema = matrixJsonSchema() as { required: string[]; additionalProperties: boolean; properties: Record<string, unknown> };
     assert.deepEqual(schema.required, ["version", "identityCenter", "accounts"]);
     assert.equal(schema.additionalProperties, false);
-    assert.deepEqual(Object.keys(schema.properties), ["version", "identityCenter", "accounts", "permissionSets", "groups", "users", "assignments", "guardrails"]);
+    assert.deepEqual(Object.keys(schema.properties), [
+      "version",
+      "identityCenter",
+      "accounts",
+      "permissionSets",
+      "groups",
+      "users",
+      "assignments",
+      "guardrails",
+    ]);
   });
 
   it(`a real JSON Schema validator (ajv, draft 2020-12) accepts the sample and every valid fixture (${VALID.length} files)`, () => {
@@ -53,14 +67,20 @@ describe("the JSON Schema for editors", () => {
   });
 
   const broken: [string, string, string[]][] = [
-    ["an unknown key", "accounts:\n  prod:\n    id: \"123456789012\"\n    owner: team-a\n", ["accounts.prod.owner"]],
+    ["an unknown key", 'accounts:\n  prod:\n    id: "123456789012"\n    owner: team-a\n', ["accounts.prod.owner"]],
     ["an unquoted account id and a number for a string", "accounts:\n  prod:\n    id: 123456789012\n    ou: 7\n", ["accounts.prod.id", "accounts.prod.ou"]],
-    ["a malformed session duration and an empty policy list item", "accounts: {}\npermissionSets:\n  Admin:\n    sessionDuration: 8h\n    managedPolicies: [\"\"]\n", ["permissionSets.Admin.managedPolicies[0]", "permissionSets.Admin.sessionDuration"]],
+    [
+      "a malformed session duration and an empty policy list item",
+      'accounts: {}\npermissionSets:\n  Admin:\n    sessionDuration: 8h\n    managedPolicies: [""]\n',
+      ["permissionSets.Admin.managedPolicies[0]", "permissionSets.Admin.sessionDuration"],
+    ],
     ["a wrong version and a region that is not one", "accounts: {}\n", ["identityCenter.region", "version"]],
   ];
   for (const [what, body, paths] of broken) {
     it(`refuses ${what} in both the JSON Schema and zod, at the same paths`, () => {
-      const header = what.includes("wrong version") ? "version: 2\nidentityCenter:\n  startUrl: https://acme.awsapps.com/start\n  region: Ireland\n" : "version: 1\nidentityCenter:\n  startUrl: https://acme.awsapps.com/start\n  region: eu-west-1\n";
+      const header = what.includes("wrong version")
+        ? "version: 2\nidentityCenter:\n  startUrl: https://acme.awsapps.com/start\n  region: Ireland\n"
+        : "version: 1\nidentityCenter:\n  startUrl: https://acme.awsapps.com/start\n  region: eu-west-1\n";
       const text = header + body;
       assert.deepEqual(ajvPaths(yaml.load(text)), paths);
       assert.deepEqual(zodPaths(text), paths);

@@ -19,16 +19,29 @@ const problemsOf = (file: string) => {
 };
 
 describe("validation: every broken file gets exactly its located problems", () => {
-  const fixtures = fs.readdirSync(path.join(ROOT, INVALID)).filter((f) => f.endsWith(".yaml")).sort();
+  const fixtures = fs
+    .readdirSync(path.join(ROOT, INVALID))
+    .filter((f) => f.endsWith(".yaml"))
+    .sort();
 
   it("has a reviewed expectation for every broken fixture, and no orphan expectation", () => {
-    const expectations = fs.readdirSync(path.join(ROOT, INVALID)).filter((f) => f.endsWith(".expected")).sort();
-    assert.deepEqual(expectations, fixtures.map((f) => f.replace(/\.yaml$/, ".expected")));
+    const expectations = fs
+      .readdirSync(path.join(ROOT, INVALID))
+      .filter((f) => f.endsWith(".expected"))
+      .sort();
+    assert.deepEqual(
+      expectations,
+      fixtures.map((f) => f.replace(/\.yaml$/, ".expected")),
+    );
   });
 
   it(`holds at least 40 broken files (${fixtures.length})`, () => assert.ok(fixtures.length >= 40));
 
-  const expectedOf = (fixture: string) => fs.readFileSync(path.join(ROOT, INVALID, fixture.replace(/\.yaml$/, ".expected")), "utf8").trimEnd().split("\n");
+  const expectedOf = (fixture: string) =>
+    fs
+      .readFileSync(path.join(ROOT, INVALID, fixture.replace(/\.yaml$/, ".expected")), "utf8")
+      .trimEnd()
+      .split("\n");
   for (const fixture of fixtures) {
     it(fixture, () => {
       const expected = expectedOf(fixture);
@@ -48,10 +61,16 @@ describe("validation: every broken file gets exactly its located problems", () =
       it(fixture, async () => {
         mocks.reset();
         pulumi.runtime.setAllConfig({ "sso-access:accessFile": `${INVALID}/${fixture}` });
-        const error = await runIndex().then(() => undefined, (e: unknown) => e);
+        const error = await runIndex().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         assert.ok(error instanceof pulumi.RunError, fixture);
         const expected = expectedOf(fixture);
-        assert.equal((error as Error).message, `${expected.length} ${expected.length === 1 ? "problem" : "problems"} in the access matrix:\n${expected.join("\n")}`);
+        assert.equal(
+          (error as Error).message,
+          `${expected.length} ${expected.length === 1 ? "problem" : "problems"} in the access matrix:\n${expected.join("\n")}`,
+        );
         assert.deepEqual(mocks.registrations, []);
         assert.deepEqual(mocks.stackReferences, []);
       });
@@ -83,7 +102,11 @@ describe("validation: reading the file", () => {
 
   it("the billion laughs fails fast in a process with 64 MB of heap, with its one located problem", function () {
     this.timeout(60_000);
-    const result = spawnSync(process.execPath, ["--max-old-space-size=64", "bin/sso-access.js", "check", `${INVALID}/alias-bomb.yaml`], { cwd: ROOT, encoding: "utf8", timeout: 20_000 });
+    const result = spawnSync(process.execPath, ["--max-old-space-size=64", "bin/sso-access.js", "check", `${INVALID}/alias-bomb.yaml`], {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 20_000,
+    });
     assert.equal(result.signal, null, "finished well within 20 seconds");
     assert.equal(result.status, 1);
     assert.equal(result.stderr, `${fs.readFileSync(path.join(ROOT, INVALID, "alias-bomb.expected"), "utf8")}1 problem.\n`);
@@ -91,12 +114,19 @@ describe("validation: reading the file", () => {
 
   it("refuses a missing file", () => {
     const result = loadMatrixFile("nowhere.yaml", tmp);
-    assert.deepEqual(result.ok ? [] : result.problems.map(formatProblem), ["nowhere.yaml:1:1  <root>  the file does not exist; name an access matrix such as access.yaml"]);
+    assert.deepEqual(result.ok ? [] : result.problems.map(formatProblem), [
+      "nowhere.yaml:1:1  <root>  the file does not exist; name an access matrix such as access.yaml",
+    ]);
   });
 
   it("refuses an alias bomb before expanding it", () => {
     const lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"];
-    for (let i = 1; i <= 12; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(", ")}]`);
+    for (let i = 1; i <= 12; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(", ")}]`,
+      );
     const result = loadMatrixText(lines.join("\n"), "bomb.yaml", folderFiles(tmp));
     assert.equal(result.ok, false);
     assert.deepEqual(result.ok ? [] : result.problems.map((p) => `${p.line}:${p.column} ${p.message.split(";")[1]?.trim()}`), [
@@ -107,7 +137,10 @@ describe("validation: reading the file", () => {
   it("locates an unknown key in a policy file of a permission set, in that file", () => {
     const dir = path.join(tmp, "project");
     fs.mkdirSync(path.join(dir, "policies"), { recursive: true });
-    fs.writeFileSync(path.join(dir, "policies", "p.json"), '{"Version": "2012-10-17",\n "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*", "Principal": "*"}}\n');
+    fs.writeFileSync(
+      path.join(dir, "policies", "p.json"),
+      '{"Version": "2012-10-17",\n "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*", "Principal": "*"}}\n',
+    );
     const text = fs.readFileSync(path.join(ROOT, "access.yaml"), "utf8").replace("policies/developer-guardrails.json", "policies/p.json");
     const result = loadMatrixText(text, "access.yaml", folderFiles(dir));
     assert.deepEqual(result.ok ? [] : result.problems.map(formatProblem), [

@@ -95,9 +95,18 @@ ben   prod     100000000001  Admin           Oncall
 Not shown: external groups Okta-Engineering also hold access here; their members are managed outside access.yaml.`,
     );
     const json = JSON.parse(capture(["who", FIXTURE, "--format", "json"]).out);
-    assert.deepEqual(json.grants[3], { user: "ben", accountId: "100000000001", accountName: "prod", permissionSet: "ReadOnly", groups: ["Oncall", "Platform"], direct: true });
+    assert.deepEqual(json.grants[3], {
+      user: "ben",
+      accountId: "100000000001",
+      accountName: "prod",
+      permissionSet: "ReadOnly",
+      groups: ["Oncall", "Platform"],
+      direct: true,
+    });
     assert.equal(json.grants.length, 5);
-    assert.deepEqual(json.externalGroups, [{ group: "Okta-Engineering", displayName: "Engineering", accountId: "100000000002", accountName: "staging", permissionSet: "ReadOnly" }]);
+    assert.deepEqual(json.externalGroups, [
+      { group: "Okta-Engineering", displayName: "Engineering", accountId: "100000000002", accountName: "staging", permissionSet: "ReadOnly" },
+    ]);
     assert.deepEqual(json.usersWithoutAccess, ["cy"]);
     const byAccount = JSON.parse(capture(["who", FIXTURE, "--format", "json", "--by", "account"]).out);
     assert.deepEqual(
@@ -125,15 +134,30 @@ Not shown: external groups Okta-Engineering also hold access here; their members
   });
 
   it("a filter naming nothing in the file is a command-line mistake, with a suggestion", () => {
-    assert.deepEqual(capture(["who", FIXTURE, "--user", "bne"]), { code: 64, out: "", err: 'sso-access: no user "bne" in test/fixtures/valid/effective-access.yaml; did you mean "ben"?' });
-    assert.deepEqual(capture(["who", FIXTURE, "--account", "prdo"]), { code: 64, out: "", err: 'sso-access: no account "prdo" in test/fixtures/valid/effective-access.yaml; did you mean "prod"?' });
-    assert.deepEqual(capture(["who", FIXTURE, "--permission-set", "Viewer"]), { code: 64, out: "", err: 'sso-access: no permission set "Viewer" in test/fixtures/valid/effective-access.yaml' });
+    assert.deepEqual(capture(["who", FIXTURE, "--user", "bne"]), {
+      code: 64,
+      out: "",
+      err: 'sso-access: no user "bne" in test/fixtures/valid/effective-access.yaml; did you mean "ben"?',
+    });
+    assert.deepEqual(capture(["who", FIXTURE, "--account", "prdo"]), {
+      code: 64,
+      out: "",
+      err: 'sso-access: no account "prdo" in test/fixtures/valid/effective-access.yaml; did you mean "prod"?',
+    });
+    assert.deepEqual(capture(["who", FIXTURE, "--permission-set", "Viewer"]), {
+      code: 64,
+      out: "",
+      err: 'sso-access: no permission set "Viewer" in test/fixtures/valid/effective-access.yaml',
+    });
   });
 
   it("a broken file is reported as check reports it, exit 1", () => {
     const { code, out, err } = capture(["who", "test/fixtures/invalid/custom-tag.yaml"]);
     assert.equal(code, 1);
     assert.equal(out, "");
-    assert.equal(err, "test/fixtures/invalid/custom-tag.yaml:7:9  <root>  unknown scalar tag !!js/function; access.yaml takes no custom tags: remove it\n1 problem; nothing was reported.");
+    assert.equal(
+      err,
+      "test/fixtures/invalid/custom-tag.yaml:7:9  <root>  unknown scalar tag !!js/function; access.yaml takes no custom tags: remove it\n1 problem; nothing was reported.",
+    );
   });
 });

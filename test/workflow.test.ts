@@ -64,7 +64,10 @@ describe(".github/workflows/access.yml", () => {
   it("deploy: check, then pulumi up, one at a time", () => {
     const deploy = WORKFLOW.jobs.deploy as Job & { concurrency: { group: string; "cancel-in-progress": boolean } };
     assert.deepEqual(deploy.concurrency, { group: "access-deploy", "cancel-in-progress": false });
-    assert.deepEqual(deploy.steps.filter((s) => s.run).map((s) => s.run!.trim()), ["npm ci", "npx sso-access check"]);
+    assert.deepEqual(
+      deploy.steps.filter((s) => s.run).map((s) => s.run!.trim()),
+      ["npm ci", "npx sso-access check"],
+    );
     const [up] = action(deploy, "pulumi/actions");
     assert.equal(up.with!.command, "up");
     assert.equal(up.with!["stack-name"], "${{ env.STACK }}");
@@ -76,7 +79,10 @@ describe(".github/workflows/access.yml", () => {
     const commands = lines.filter((l) => l.includes("npx sso-access "));
     assert.equal(commands.length, 3);
     for (const line of commands) {
-      const [command, ...args] = line.replace(/.*npx sso-access /, "").replace(/\s*>.*$/, "").split(/\s+/);
+      const [command, ...args] = line
+        .replace(/.*npx sso-access /, "")
+        .replace(/\s*>.*$/, "")
+        .split(/\s+/);
       const help = capture([command, "--help"]);
       assert.equal(help.code, 0, line);
       for (const option of args.filter((a) => a.startsWith("--"))) assert.match(help.out, new RegExp(`\\n  ${option}[ ,]`), `${line}: ${option}`);
