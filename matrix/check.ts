@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import type { z } from "zod";
-import { ouPrefixes, reachesAnyAccount } from "./expand";
+import { ouPrefixes, reachedAccounts } from "./expand";
 import { PolicyDocumentSchema, inlinePolicyJson, managedPolicyArn, partitionOf } from "./policies";
 import type { DocPath, Problem } from "./problems";
 import {
@@ -273,7 +273,7 @@ export function checkMatrix(doc: unknown, locator: Locator, files: SiblingFiles)
     checkTags(exclude.tags, [...base, "exclude", "tags"]);
     // Every name resolves: then an entry that reaches no account is a mistake (a selector that only matches the
     // management account, tags no single account has together, or exclusions that remove every target).
-    if (entryUsable.intact && problems.length === before && !reachesAnyAccount(a, inventory)) {
+    if (entryUsable.intact && problems.length === before && reachedAccounts(a, inventory).length === 0) {
       at(
         base,
         "this assignment reaches no account (OU, tag and all-account targets skip the management account; name it in accounts to include it); fix its targets or remove it",

@@ -242,9 +242,7 @@ export function expandAssignments(entries: readonly Assignment[], inventory: rea
   for (const entry of entries) {
     const principalType: PrincipalType = entry.group !== undefined ? "GROUP" : "USER";
     const principalName = (entry.group ?? entry.user)!;
-    const excluded = selectAccounts(entry.exclude ?? {}, inventory, false);
-    for (const accountId of selectAccounts(entry, inventory, true)) {
-      if (excluded.has(accountId)) continue;
+    for (const accountId of reachedAccounts(entry, inventory)) {
       const accountName = names.get(accountId)!;
       for (const permissionSet of entry.permissionSets) {
         const key = `${principalType}\u0000${principalName}\u0000${permissionSet}\u0000${accountId}`;
@@ -261,11 +259,10 @@ export function expandAssignments(entries: readonly Assignment[], inventory: rea
   );
 }
 
-/** Whether an entry reaches at least one account: its targets less its exclusions (what expandAssignments would give rows for). */
-export function reachesAnyAccount(entry: Assignment, inventory: readonly InventoryAccount[]): boolean {
+/** The ids of the accounts an entry reaches: its targets less its exclusions (an exclusion wins over everything). */
+export function reachedAccounts(entry: Assignment, inventory: readonly InventoryAccount[]): string[] {
   const excluded = selectAccounts(entry.exclude ?? {}, inventory, false);
-  for (const id of selectAccounts(entry, inventory, true)) if (!excluded.has(id)) return true;
-  return false;
+  return [...selectAccounts(entry, inventory, true)].filter((id) => !excluded.has(id));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { durationSeconds } from "./check";
-import { expandAssignments, selectAccounts, type InventoryAccount } from "./expand";
+import { reachedAccounts, selectAccounts, type InventoryAccount } from "./expand";
 import type { ValidMatrix } from "./load";
 import { byText } from "./plan";
 import { privilegedSets } from "./privilege";
@@ -88,13 +88,12 @@ export function checkGuardrails(valid: ValidMatrix): Problem[] {
       );
     }
     if (!guarded) return;
+    // Every set of an entry reaches the same accounts.
+    const reached = reachedAccounts(entry, inventory)
+      .filter((id) => guarded.has(id))
+      .sort(byText);
     entry.permissionSets.forEach((set, j) => {
-      if (!privileged.has(set)) return;
-      const reached = expandAssignments([{ ...entry, permissionSets: [set] }], inventory)
-        .map((r) => r.accountId)
-        .filter((id) => guarded.has(id))
-        .sort(byText);
-      if (!reached.length) return;
+      if (!privileged.has(set) || !reached.length) return;
       const accounts =
         reached.length > 3
           ? `${reached

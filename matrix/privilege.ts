@@ -39,16 +39,15 @@ export const ESCALATION_ACTIONS = [
   "organizations:LeaveOrganization",
 ] as const;
 
-/** IAM's action wildcards (`*`, `?`), compared without regard to case, as IAM does. */
-function matches(pattern: string, action: string): boolean {
-  const regex = new RegExp(
+/** An action as IAM matches it: wildcards (`*`, `?`), without regard to case. */
+function actionPattern(pattern: string): RegExp {
+  return new RegExp(
     `^${pattern
       .replace(/[.+^${}()|[\]\\]/g, "\\$&")
       .replace(/\*/g, ".*")
       .replace(/\?/g, ".")}$`,
     "i",
   );
-  return regex.test(action);
 }
 
 /**
@@ -69,7 +68,8 @@ export function privilegeReasons(managedPolicyArns: readonly string[], inlinePol
     const allowed = statements.filter((s) => s.Effect === "Allow");
     const actions = [...new Set(allowed.flatMap((s) => (s.Action === undefined ? [] : Array.isArray(s.Action) ? s.Action : [s.Action])))];
     for (const action of actions) {
-      if (ESCALATION_ACTIONS.some((escalation) => matches(action, escalation))) out.push(`an inline policy allowing ${action}`);
+      const pattern = actionPattern(action);
+      if (ESCALATION_ACTIONS.some((escalation) => pattern.test(escalation))) out.push(`an inline policy allowing ${action}`);
     }
     if (allowed.some((s) => s.NotAction !== undefined)) out.push("an inline policy allowing everything but its NotAction");
   }
