@@ -168,6 +168,9 @@ export function diffAccess(before: Snapshot | undefined, after: Snapshot): Acces
 /** `1 person`, `2 people`. */
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
+/** The word that agrees with a count: `gains` for one, `gain` for several. */
+const verb = (n: number, one: string, many: string): string => (n === 1 ? one : many);
+
 function riskSummary(d: Omit<AccessDiff, "risk">): string {
   const parts: string[] = [];
   if (d.guardrails.length) parts.push(`the guardrails change (${d.guardrails.map((c) => c.field).join(", ")}): review them first, they judge this file`);
@@ -176,34 +179,24 @@ function riskSummary(d: Omit<AccessDiff, "risk">): string {
   for (const gain of d.privilegedGains) {
     const what = (PRIVILEGED_MANAGED_POLICIES as readonly string[]).includes(gain.reason) ? gain.reason : `privileged access (${gain.reason})`;
     const where = `${what} in ${plural(gain.accounts.length, "account")}`;
-    if (gain.people.length) parts.push(`${plural(gain.people.length, "person", "people")} ${gain.people.length === 1 ? "gains" : "gain"} ${where}`);
+    if (gain.people.length) parts.push(`${plural(gain.people.length, "person", "people")} ${verb(gain.people.length, "gains", "gain")} ${where}`);
     if (gain.externalGroups.length) {
-      parts.push(
-        `${gain.externalGroups.length === 1 ? "external group" : "external groups"} ${gain.externalGroups.join(", ")} (members unknown) ${gain.externalGroups.length === 1 ? "gains" : "gain"} ${where}`,
-      );
+      const n = gain.externalGroups.length;
+      parts.push(`${verb(n, "external group", "external groups")} ${gain.externalGroups.join(", ")} (members unknown) ${verb(n, "gains", "gain")} ${where}`);
     }
   }
-  const sides = (key: "gained" | "lost") => {
+  // Gains, then losses: people, then external groups, each with the accounts they concern.
+  for (const [key, one, many] of [
+    ["gained", "gains", "gain"],
+    ["lost", "loses", "lose"],
+  ] as const) {
+    const accounts = (items: readonly { gained: readonly Target[]; lost: readonly Target[] }[]) =>
+      plural(new Set(items.flatMap((i) => i[key].map((t) => t.accountId))).size, "account");
     const who = d.people.filter((p) => p[key].length > 0);
-    const accounts = new Set(who.flatMap((p) => p[key].map((a) => a.accountId)));
     const groups = d.externalGroups.filter((g) => g[key].length > 0);
-    const groupAccounts = new Set(groups.flatMap((g) => g[key].map((a) => a.accountId)));
-    return { who, accounts, groups, groupAccounts };
-  };
-  const gain = sides("gained");
-  if (gain.who.length)
-    parts.push(`${plural(gain.who.length, "person", "people")} ${gain.who.length === 1 ? "gains" : "gain"} access in ${plural(gain.accounts.size, "account")}`);
-  if (gain.groups.length)
-    parts.push(
-      `${plural(gain.groups.length, "external group")} ${gain.groups.length === 1 ? "gains" : "gain"} access in ${plural(gain.groupAccounts.size, "account")}`,
-    );
-  const loss = sides("lost");
-  if (loss.who.length)
-    parts.push(`${plural(loss.who.length, "person", "people")} ${loss.who.length === 1 ? "loses" : "lose"} access in ${plural(loss.accounts.size, "account")}`);
-  if (loss.groups.length)
-    parts.push(
-      `${plural(loss.groups.length, "external group")} ${loss.groups.length === 1 ? "loses" : "lose"} access in ${plural(loss.groupAccounts.size, "account")}`,
-    );
+    if (who.length) parts.push(`${plural(who.length, "person", "people")} ${verb(who.length, one, many)} access in ${accounts(who)}`);
+    if (groups.length) parts.push(`${plural(groups.length, "external group")} ${verb(groups.length, one, many)} access in ${accounts(groups)}`);
+  }
   const reshaped = d.permissionSets.filter((s) => s.kind === "changed" && (s.people.length || s.externalGroups.length));
   if (reshaped.length) {
     const who = new Set(reshaped.flatMap((s) => s.people));
@@ -215,7 +208,7 @@ function riskSummary(d: Omit<AccessDiff, "risk">): string {
       ...(groups.size ? [`the members of ${plural(groups.size, "external group")}`] : []),
     ].join(" and ");
     parts.push(
-      `${reshaped.length === 1 ? "permission set" : "permission sets"} ${names} ${reshaped.length === 1 ? "changes" : "change"} for ${holders} in ${plural(where.size, "account")}`,
+      `${verb(reshaped.length, "permission set", "permission sets")} ${names} ${verb(reshaped.length, "changes", "change")} for ${holders} in ${plural(where.size, "account")}`,
     );
   }
   if (parts.length) return `${parts.join("; ")}.`;
