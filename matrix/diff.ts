@@ -235,25 +235,31 @@ export function groupBy<T>(items: readonly T[], key: (item: T) => string): [stri
 
 const targetOf = (t: Target): Target => ({ accountId: t.accountId, accountName: t.accountName, permissionSet: t.permissionSet });
 
+/** Grants gained and lost, by who holds them (a user, or an external group), holders in order. */
+function gainsAndLosses<T extends Target>(before: readonly T[], after: readonly T[], holder: (t: T) => string): [string, { gained: T[]; lost: T[] }][] {
+  const { added, removed } = delta(before, after, (t) => `${holder(t)}\u0000${targetKey(t)}`);
+  const tagged = [...added.map((t) => ({ t, gained: true })), ...removed.map((t) => ({ t, gained: false }))];
+  return groupBy(tagged, (x) => holder(x.t)).map(([who, list]) => [
+    who,
+    { gained: list.filter((x) => x.gained).map((x) => x.t), lost: list.filter((x) => !x.gained).map((x) => x.t) },
+  ]);
+}
+
 function personChanges(before: Access | undefined, after: Access): PersonChange[] {
-  const { added, removed } = delta(before?.grants ?? [], after.grants, (g) => `${g.user}\u0000${targetKey(g)}`);
   const entry = (g: Grant): PersonAccess => ({ ...targetOf(g), via: viaText(g) });
-  const tagged = [...added.map((g) => ({ g, gained: true })), ...removed.map((g) => ({ g, gained: false }))];
-  return groupBy(tagged, (t) => t.g.user).map(([user, list]) => ({
+  return gainsAndLosses(before?.grants ?? [], after.grants, (g) => g.user).map(([user, { gained, lost }]) => ({
     user,
-    gained: list.filter((t) => t.gained).map((t) => entry(t.g)),
-    lost: list.filter((t) => !t.gained).map((t) => entry(t.g)),
+    gained: gained.map(entry),
+    lost: lost.map(entry),
   }));
 }
 
 function externalGroupChanges(before: Access | undefined, after: Access): ExternalGroupChange[] {
-  const { added, removed } = delta(before?.externalGrants ?? [], after.externalGrants, (g) => `${g.group}\u0000${targetKey(g)}`);
-  const tagged = [...added.map((g) => ({ g, gained: true })), ...removed.map((g) => ({ g, gained: false }))];
-  return groupBy(tagged, (t) => t.g.group).map(([group, list]) => ({
+  return gainsAndLosses(before?.externalGrants ?? [], after.externalGrants, (g) => g.group).map(([group, { gained, lost }]) => ({
     group,
-    displayName: list[0].g.displayName,
-    gained: list.filter((t) => t.gained).map((t) => targetOf(t.g)),
-    lost: list.filter((t) => !t.gained).map((t) => targetOf(t.g)),
+    displayName: (gained[0] ?? lost[0]).displayName,
+    gained: gained.map(targetOf),
+    lost: lost.map(targetOf),
   }));
 }
 
