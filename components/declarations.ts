@@ -78,10 +78,14 @@ export class Declarations {
     if (missing.length) throw new Error(`resources depended on but never declared: ${missing.join(", ")}`);
   }
 
-  private after(keys: readonly string[]): pulumi.Input<pulumi.Resource[]> {
-    const ready = keys.map((key) => this.resources.get(key));
-    if (ready.every((r) => r !== undefined)) return ready as pulumi.Resource[];
-    return Promise.all(keys.map((key) => this.resources.get(key) ?? this.waitFor(key)));
+  /**
+   * The resources `keys` name, each the resource itself or a promise of it when it is declared later. An array of
+   * promises, never a promise of an array: the SDK wraps a promised list in an Output (mergeOptions), whose
+   * resolution walks every listed resource's whole object graph several times, which made each attachment's
+   * hundreds of dependencies cost more than registering the attachment.
+   */
+  private after(keys: readonly string[]): pulumi.Input<pulumi.Resource>[] {
+    return keys.map((key) => this.resources.get(key) ?? this.waitFor(key));
   }
 
   private waitFor(key: string): Promise<pulumi.Resource> {
