@@ -5,7 +5,6 @@ import { AccountAssignments } from "./accountAssignments";
 import { Declarations, type Instance } from "./declarations";
 import { Group } from "./group";
 import { PermissionSet } from "./permissionSet";
-import { User } from "./user";
 
 export interface AccessMatrixArgs {
   /** The expanded access matrix (matrix/expand.ts): every resource to declare, with names and inputs. */
@@ -45,7 +44,11 @@ export class AccessMatrix extends pulumi.ComponentResource {
     const byName = <T>(items: { name: string; value: T }[]) => pulumi.output(Object.fromEntries(items.map((i) => [i.name, i.value])));
 
     const sets = plan.permissionSets.map((p) => new PermissionSet(p.component.name, { plan: p, declarations }, { parent: this }));
-    const users = plan.users.map((p) => new User(p.component.name, { plan: p, declarations }, { parent: this }));
+    // Users have no component each (one per person would be thousands of registrations): declared under the root.
+    const userIds = plan.users.map((p) => {
+      declarations.declare(p, this);
+      return { name: p.name, value: declarations.output(p.outputs.userId) };
+    });
     const groups = plan.groups.map((p) => new Group(p.component.name, { plan: p, declarations }, { parent: this }));
     const accounts = plan.accounts.map((p) => new AccountAssignments(p.component.name, { plan: p, declarations }, { parent: this }));
     declarations.finish();
@@ -54,7 +57,7 @@ export class AccessMatrix extends pulumi.ComponentResource {
     this.identityStoreId = pulumi.output(instance.identityStoreId);
     this.permissionSetArns = byName(sets.map((s, i) => ({ name: plan.permissionSets[i].component.name, value: s.arn })));
     this.groupIds = byName(groups.map((g, i) => ({ name: plan.groups[i].component.name, value: g.groupId })));
-    this.userIds = byName(users.map((u, i) => ({ name: plan.users[i].component.name, value: u.userId })));
+    this.userIds = byName(userIds);
     this.assignmentCount = accounts.reduce((n, a) => n + a.count, 0);
     this.portalUrl = plan.settings.startUrl;
     this.registerOutputs({

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { LOOKUP, TYPE, isRef, type ComponentPlan, type Decl, type LookupToken, type Ref, type Value } from "../matrix/plan";
+import { LOOKUP, TYPE, isRef, type Decl, type LookupToken, type Part, type Ref, type Value } from "../matrix/plan";
 
 /**
  * Declares the plan's resources as Pulumi resources. Components hand it their part of the plan; it constructs each
@@ -48,8 +48,8 @@ export class Declarations {
     private readonly provider: pulumi.ProviderResource,
   ) {}
 
-  /** Declares a component's lookups and children, in plan order, as children of `parent`. */
-  declare(plan: ComponentPlan, parent: pulumi.Resource): void {
+  /** Declares a part's lookups and children, in plan order, as children of `parent`. */
+  declare(plan: Part, parent: pulumi.Resource): void {
     for (const lookup of plan.lookups) {
       const call = LOOKUP_FUNCTIONS[lookup.token as keyof typeof LOOKUP_FUNCTIONS];
       this.lookups.set(lookup.key, call(this.resolve(lookup.args) as never, { parent, provider: this.provider }));
@@ -61,6 +61,7 @@ export class Declarations {
         parent,
         provider: this.provider,
         ...(decl.dependsOn.length ? { dependsOn: this.after(decl.dependsOn) } : {}),
+        ...(decl.formerParent ? { aliases: [{ parent: pulumi.createUrn(decl.formerParent.name, decl.formerParent.type, parent) }] } : {}),
       });
       this.resources.set(decl.key, resource);
       this.pending.get(decl.key)?.resolve(resource);

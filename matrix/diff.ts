@@ -1,6 +1,6 @@
 import { effectiveAccess, groupMembers, targetKey, viaText, type Access, type Grant, type Target } from "./access";
 import type { ValidMatrix } from "./load";
-import { TYPE, byText, type AssignmentRow, type ComponentPlan, type Plan, type Value } from "./plan";
+import { LOOKUP, TYPE, byText, type AssignmentRow, type ComponentPlan, type Part, type Plan, type Value } from "./plan";
 import { PRIVILEGED_MANAGED_POLICIES, privilegedSets } from "./privilege";
 import { checkRemovals, deployedOf } from "./removalGuard";
 import type { Matrix } from "./schema";
@@ -303,17 +303,17 @@ function flatten(value: unknown, prefix = ""): Map<string, Value | undefined> {
 /** Each component's observable shape: the inputs of its resources and lookups, by a readable field name. */
 type Shape = Map<string, Value | undefined>;
 
-function components(list: readonly ComponentPlan[] | undefined): Map<string, Shape> {
-  return new Map((list ?? []).map((c) => [c.component.name, shapeOf(c)]));
+function components(list: readonly Part[] | undefined): Map<string, Shape> {
+  return new Map((list ?? []).map((c) => [c.name, shapeOf(c)]));
 }
 
-function shapeOf(c: ComponentPlan): Shape {
+function shapeOf(c: Part): Shape {
   const shape: Shape = new Map();
   const resource = c.children[0];
   if (c.lookups.length) {
     shape.set("external", true);
     const attribute = c.lookups[0].args.alternateIdentifier as { uniqueAttribute: { attributeValue: string } };
-    if (c.component.type === TYPE.groupComponent) shape.set("displayName", attribute.uniqueAttribute.attributeValue);
+    if (c.lookups[0].token === LOOKUP.group) shape.set("displayName", attribute.uniqueAttribute.attributeValue);
     return shape;
   }
   shape.set("external", false);
@@ -416,7 +416,7 @@ function permissionSetShape(c: ComponentPlan): Shape {
 const LIST_FIELDS = new Set(["managedPolicies", "customerManagedPolicies"]);
 
 function permissionSetChanges(before: Snapshot | undefined, after: Snapshot): PermissionSetChange[] {
-  const shapes = (plan: Plan | undefined) => new Map((plan?.permissionSets ?? []).map((c) => [c.component.name, permissionSetShape(c)]));
+  const shapes = (plan: Plan | undefined) => new Map((plan?.permissionSets ?? []).map((c) => [c.name, permissionSetShape(c)]));
   const old = shapes(before?.plan);
   const now = shapes(after.plan);
   const reach = (side: Snapshot, name: string) => {

@@ -11,6 +11,7 @@ import {
   type ComponentPlan,
   type Decl,
   type LookupDecl,
+  type Part,
   type Plan,
   type PrincipalType,
   type Ref,
@@ -85,25 +86,28 @@ export function expand(valid: ValidMatrix): Plan {
   // Assignments first: the policy attachments of a permission set depend on its assignments.
   const rows = expandAssignments(matrix.assignments ?? [], inventory);
 
-  // Users: created, or looked up by user name when external.
+  // Users: created, or looked up by user name when external; under the root, each with an alias to the component
+  // it had before, so that stacks deployed with a component per user replace nothing.
   const userRefs = new Map<string, Ref>();
-  const users: ComponentPlan[] = userNames.map((name) => {
+  const users: Part[] = userNames.map((name) => {
     const user = matrix.users![name];
-    const component = decl(TYPE.userComponent, name, root.key);
     if (user.external) {
-      const lookup = lookupDecl(LOOKUP.user, `user/${name}`, component.key, "UserName", name);
+      const lookup = lookupDecl(LOOKUP.user, `user/${name}`, root.key, "UserName", name);
       userRefs.set(name, { $lookup: lookup.key, output: "userId" });
-      return { component, children: [], lookups: [lookup], outputs: { userId: userRefs.get(name)! } };
+      return { name, children: [], lookups: [lookup], outputs: { userId: userRefs.get(name)! } };
     }
-    const resource = decl(TYPE.user, name, component.key, {
-      identityStoreId: IDENTITY_STORE_ID,
-      userName: name,
-      displayName: user.displayName!,
-      name: { givenName: user.givenName!, familyName: user.familyName! },
-      emails: { value: user.email!, primary: true },
-    });
+    const resource: Decl = {
+      ...decl(TYPE.user, name, root.key, {
+        identityStoreId: IDENTITY_STORE_ID,
+        userName: name,
+        displayName: user.displayName!,
+        name: { givenName: user.givenName!, familyName: user.familyName! },
+        emails: { value: user.email!, primary: true },
+      }),
+      formerParent: { type: TYPE.userComponent, name },
+    };
     userRefs.set(name, ref(resource, "userId"));
-    return { component, children: [resource], lookups: [], outputs: { userId: ref(resource, "userId") } };
+    return { name, children: [resource], lookups: [], outputs: { userId: ref(resource, "userId") } };
   });
 
   // Groups: created with their memberships, or looked up by display name when external.
@@ -116,7 +120,7 @@ export function expand(valid: ValidMatrix): Plan {
     if (group.external) {
       const lookup = lookupDecl(LOOKUP.group, `group/${key}`, component.key, "DisplayName", displayName);
       groupRefs.set(key, { $lookup: lookup.key, output: "groupId" });
-      return { component, children: [], lookups: [lookup], outputs: { groupId: groupRefs.get(key)! } };
+      return { name: key, component, children: [], lookups: [lookup], outputs: { groupId: groupRefs.get(key)! } };
     }
     const resource = decl(TYPE.group, key, component.key, {
       identityStoreId: IDENTITY_STORE_ID,
@@ -131,7 +135,7 @@ export function expand(valid: ValidMatrix): Plan {
         memberId: userRefs.get(user)!,
       }),
     );
-    return { component, children: [resource, ...memberships], lookups: [], outputs: { groupId: ref(resource, "groupId") } };
+    return { name: key, component, children: [resource, ...memberships], lookups: [], outputs: { groupId: ref(resource, "groupId") } };
   });
 
   // Permission sets, each with its exclusive policy attachments.
@@ -180,7 +184,7 @@ export function expand(valid: ValidMatrix): Plan {
         : { customerManagedPolicyReference: { name: boundary.customerManagedPolicy!.name, path: boundary.customerManagedPolicy!.path ?? "/" } };
       children.push(attachment(TYPE.permissionsBoundary, "permissions-boundary", { permissionsBoundary }));
     }
-    return { component, children, lookups: [], outputs: { arn: ref(resource, "arn") } };
+    return { name, component, children, lookups: [], outputs: { arn: ref(resource, "arn") } };
   });
 
   // One component per account that has assignments, named by account id (never by inventory name).
@@ -201,7 +205,7 @@ export function expand(valid: ValidMatrix): Plan {
         targetType: "AWS_ACCOUNT",
       }),
     );
-    return { component, children, lookups: [], outputs: {} };
+    return { name: accountId, component, children, lookups: [], outputs: {} };
   });
 
   return {

@@ -11,6 +11,10 @@ export const TYPE = {
   root: "sso-access:index:AccessMatrix",
   permissionSetComponent: "sso-access:index:PermissionSet",
   groupComponent: "sso-access:index:Group",
+  /**
+   * Retired: each user had a component of this type until users moved under the root (a registration per person
+   * was a tenth of the program's cost at a thousand accounts). Users keep an alias to it, so nothing is replaced.
+   */
   userComponent: "sso-access:index:User",
   accountComponent: "sso-access:index:AccountAssignments",
   provider: "pulumi:providers:aws",
@@ -55,6 +59,11 @@ export interface Decl {
   readonly inputs: { readonly [key: string]: Value };
   /** Keys of resources that must be created before (and deleted after) this one. */
   readonly dependsOn: readonly string[];
+  /**
+   * Where the resource was declared before (a Pulumi alias), so that moving it replaces nothing: it was a child of
+   * a component of `type` named `name`, itself a child of this resource's parent.
+   */
+  readonly formerParent?: { readonly type: ResourceType; readonly name: string };
 }
 
 /** One data-source call, e.g. finding an external group by display name. */
@@ -66,13 +75,19 @@ export interface LookupDecl {
   readonly args: { readonly [key: string]: Value };
 }
 
-/** A component and everything it declares. */
-export interface ComponentPlan {
-  readonly component: Decl;
+/** What one entry of the file (a user, group, permission set, or an account's assignments) declares. */
+export interface Part {
+  /** The entry's name: user name, group key, permission set name or account id. */
+  readonly name: string;
   readonly children: readonly Decl[];
   readonly lookups: readonly LookupDecl[];
-  /** What the component exposes (arn, groupId, userId), as references to its children or lookups. */
+  /** What the part exposes (arn, groupId, userId), as references to its children or lookups. */
   readonly outputs: { readonly [name: string]: Ref };
+}
+
+/** A part with a component of its own, the parent of its children. */
+export interface ComponentPlan extends Part {
+  readonly component: Decl;
 }
 
 export type PrincipalType = "GROUP" | "USER";
@@ -94,7 +109,8 @@ export interface Plan {
   readonly root: Decl;
   readonly provider: Decl;
   readonly permissionSets: readonly ComponentPlan[];
-  readonly users: readonly ComponentPlan[];
+  /** Users have no component each: their resources and lookups belong to the root. */
+  readonly users: readonly Part[];
   readonly groups: readonly ComponentPlan[];
   readonly accounts: readonly ComponentPlan[];
   /** Sorted by principal type, principal, permission set, account id. */
@@ -110,20 +126,23 @@ export function isRef(value: Value): value is Ref {
   return typeof value === "object" && value !== null && !Array.isArray(value) && ("$ref" in value || "$lookup" in value || "$instance" in value);
 }
 
-/** The components in the order the program declares them: dependencies before dependents. */
-export function planComponents(plan: Plan): ComponentPlan[] {
+/** The parts in the order the program declares them: dependencies before dependents. */
+export function planParts(plan: Plan): Part[] {
   return [...plan.permissionSets, ...plan.users, ...plan.groups, ...plan.accounts];
 }
 
 /** Every registration of the program, in declaration order. */
 export function planDecls(plan: Plan): Decl[] {
   const out: Decl[] = [plan.root, plan.provider];
-  for (const c of planComponents(plan)) out.push(c.component, ...c.children);
+  for (const part of planParts(plan)) {
+    if ("component" in part) out.push((part as ComponentPlan).component);
+    out.push(...part.children);
+  }
   return out;
 }
 
 export function planLookups(plan: Plan): LookupDecl[] {
-  return planComponents(plan).flatMap((c) => c.lookups);
+  return planParts(plan).flatMap((c) => c.lookups);
 }
 
 /** Registrations as `{type, name, parent}`, parent being the parent's `type::name`, sorted. */

@@ -145,7 +145,7 @@ describe("the removal guard in the Pulumi program", () => {
     assert.deepEqual(recorded.where, { region: "eu-west-1", instanceArn: "" });
     // The assignments' logical names (listed in expand.test.ts), the memberships and the created users.
     assert.deepEqual([recorded.assignments.length, recorded.memberships.length, recorded.users.length], [6, 4, 4]);
-    assert.equal(mocks.registrations.length, 42);
+    assert.equal(mocks.registrations.length, 38);
   });
 
   it("stops before declaring anything when a third of the deployed assignments would go", async () => {

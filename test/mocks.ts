@@ -19,6 +19,10 @@ export interface Registration {
   readonly provider: string | null;
   /** `type::name` of every resource this one depends on (explicit dependsOn and input references). */
   readonly dependencies: string[];
+  /** The URN the engine gives it: its parent's type chain, its type and its name. */
+  readonly urn: string;
+  /** The URNs of its aliases, each as the engine derives it from the alias's parent URN, this type and name. */
+  readonly aliases: string[];
   /** Position in registration order. */
   readonly order: number;
 }
@@ -57,7 +61,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   /** Names of the stacks read through StackReference (kept apart from the registrations of the program). */
   stackReferences: string[] = [];
   /** Set by the monitor hook just before each newResource call (synchronously, so no interleaving). */
-  private meta: { parent: string; dependencies: string[] } | undefined;
+  private meta: { parent: string; dependencies: string[]; aliasParents: string[] } | undefined;
 
   reset(): void {
     this.registrations = [];
@@ -82,6 +86,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       custom: args.custom ?? false,
       provider: args.provider ? keyOfUrn(args.provider.split("::").slice(0, -1).join("::")) : null,
       dependencies: (meta?.dependencies ?? []).map(keyOfUrn),
+      urn: childUrn(meta?.parent ?? "", args.type, args.name),
+      aliases: (meta?.aliasParents ?? []).map((parent) => childUrn(parent, args.type, args.name)),
       order: this.registrations.length,
     });
     const computed: Record<string, unknown> = {};
@@ -114,7 +120,11 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     };
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) => {
-      this.meta = { parent: req.getParent(), dependencies: req.getDependenciesList() };
+      this.meta = {
+        parent: req.getParent(),
+        dependencies: req.getDependenciesList(),
+        aliasParents: req.getAliasesList().map((a) => a.getSpec()?.getParenturn() ?? ""),
+      };
       return original(req, callback);
     };
   }
@@ -123,6 +133,18 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 interface RegisterRequest {
   getParent(): string;
   getDependenciesList(): string[];
+  getAliasesList(): { getSpec(): { getParenturn(): string } | undefined }[];
+}
+
+/**
+ * The URN of a resource of `type` named `name` under `parentUrn` (the stack when empty), as the engine forms it:
+ * `urn:pulumi:stack::project::` then the parent's type chain (the stack's own type left out), `$type`, `::name`.
+ */
+export function childUrn(parentUrn: string, type: string, name: string): string {
+  const [stack, project] = [pulumi.getStack(), pulumi.getProject()];
+  if (!parentUrn) return `urn:pulumi:${stack}::${project}::${type}::${name}`;
+  const chain = parentUrn.split("::")[2];
+  return chain === "pulumi:pulumi:Stack" ? `urn:pulumi:${stack}::${project}::${type}::${name}` : `urn:pulumi:${stack}::${project}::${chain}$${type}::${name}`;
 }
 
 /** Resolves once every registration and invoke started so far has completed. */

@@ -103,6 +103,23 @@ describe("the program under Pulumi mocks", () => {
         }
       });
 
+      it("keeps each user's URN from when every user had a component of its own: an alias to that component", () => {
+        const users = run.registrations.filter((r) => r.type === TYPE.user);
+        assert.equal(users.length, run.plan.users.filter((u) => u.children.length).length);
+        for (const user of users) {
+          assert.equal(user.parent, run.plan.root.key, user.name);
+          // The URN the previous layout gave the user, written out: a change of layout must never re-create people.
+          const before = `urn:pulumi:test::sso-access::sso-access:index:AccessMatrix$sso-access:index:User$aws:identitystore/user:User::${user.name}`;
+          assert.deepEqual(user.aliases, [before], user.name);
+          assert.notEqual(user.urn, before);
+        }
+        assert.deepEqual(
+          run.registrations.filter((r) => r.type !== TYPE.user && r.aliases.length).map((r) => r.name),
+          [],
+          "nothing else moved",
+        );
+      });
+
       it("calls exactly the planned lookups, plus one getInstances", () => {
         const expected = [
           { token: LOOKUP.instances, args: {} },
