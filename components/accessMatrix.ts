@@ -45,8 +45,10 @@ export class AccessMatrix extends pulumi.ComponentResource {
 
     const sets = plan.permissionSets.map((p) => new PermissionSet(p.component.name, { plan: p, declarations }, { parent: this }));
     // Users have no component each (one per person would be thousands of registrations): declared under the root.
+    // At the top of the stack, this component's URN is known now: users' aliases need it for their former parents.
+    const ownUrn = opts?.parent ? undefined : `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${TYPE.root}::${name}`;
     const userIds = plan.users.map((p) => {
-      declarations.declare(p, this);
+      declarations.declare(p, this, ownUrn);
       return { name: p.name, value: declarations.output(p.outputs.userId) };
     });
     const groups = plan.groups.map((p) => new Group(p.component.name, { plan: p, declarations }, { parent: this }));

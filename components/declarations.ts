@@ -37,9 +37,16 @@ export interface Instance {
   readonly identityStoreId: pulumi.Input<string>;
 }
 
+/** The URN of a resource of `type` named `name` under `parent`, computed as pulumi.createUrn does (`parentUrn` when known). */
+export function childUrn(name: string, type: string, parent: pulumi.Resource, parentUrn?: string): pulumi.Input<string> {
+  if (parentUrn === undefined) return pulumi.createUrn(name, type, parent);
+  return `${parentUrn.slice(0, parentUrn.lastIndexOf("::"))}$${type}::${name}`;
+}
+
 export class Declarations {
   private readonly resources = new Map<string, pulumi.CustomResource>();
   private readonly lookups = new Map<string, pulumi.Output<Record<string, unknown>>>();
+  private readonly lookupOutputs = new Map<string, pulumi.Output<string>>();
   /** Resources that something depends on before they are declared (an attachment waits for assignments). */
   private readonly pending = new Map<string, { promise: Promise<pulumi.Resource>; resolve: (r: pulumi.Resource) => void }>();
 
@@ -48,8 +55,11 @@ export class Declarations {
     private readonly provider: pulumi.ProviderResource,
   ) {}
 
-  /** Declares a part's lookups and children, in plan order, as children of `parent`. */
-  declare(plan: Part, parent: pulumi.Resource): void {
+  /**
+   * Declares a part's lookups and children, in plan order, as children of `parent`. `parentUrn` is the parent's URN
+   * when it is known without waiting (a top-level component): aliases then cost a string, not three Outputs each.
+   */
+  declare(plan: Part, parent: pulumi.Resource, parentUrn?: string): void {
     for (const lookup of plan.lookups) {
       const call = LOOKUP_FUNCTIONS[lookup.token as keyof typeof LOOKUP_FUNCTIONS];
       this.lookups.set(lookup.key, call(this.resolve(lookup.args) as never, { parent, provider: this.provider }));
@@ -61,16 +71,17 @@ export class Declarations {
         parent,
         provider: this.provider,
         ...(decl.dependsOn.length ? { dependsOn: this.after(decl.dependsOn) } : {}),
-        ...(decl.formerParent ? { aliases: [{ parent: pulumi.createUrn(decl.formerParent.name, decl.formerParent.type, parent) }] } : {}),
+        ...(decl.formerParent ? { aliases: [{ parent: childUrn(decl.formerParent.name, decl.formerParent.type, parent, parentUrn) }] } : {}),
       });
       this.resources.set(decl.key, resource);
       this.pending.get(decl.key)?.resolve(resource);
     }
   }
 
-  /** The output a reference names. */
+  /** The output a reference names: a resource's own output as it is (wrapping it again costs two more Outputs). */
   output(ref: Ref): pulumi.Output<string> {
-    return pulumi.output(this.resolve(ref)) as pulumi.Output<string>;
+    const value = this.resolve(ref);
+    return (pulumi.Output.isInstance(value) ? value : pulumi.output(value)) as pulumi.Output<string>;
   }
 
   /** Fails if something depends on a resource that was never declared (a bug in the plan, not in the user's file). */
@@ -100,6 +111,19 @@ export class Declarations {
     return entry.promise;
   }
 
+  /** One Output per lookup result field, however many assignments use it (an external group may be in hundreds). */
+  private lookupOutput(key: string, field: string): pulumi.Output<string> {
+    const id = `${key}\u0000${field}`;
+    let out = this.lookupOutputs.get(id);
+    if (!out) {
+      const lookup = this.lookups.get(key);
+      if (!lookup) throw new Error(`lookup ${key} is used before it is declared`);
+      out = lookup.apply((result) => result[field] as string);
+      this.lookupOutputs.set(id, out);
+    }
+    return out;
+  }
+
   private resolve(value: Value): pulumi.Input<unknown> {
     if (typeof value !== "object" || value === null) return value;
     if (Array.isArray(value)) return value.map((v) => this.resolve(v));
@@ -107,9 +131,7 @@ export class Declarations {
       const ref = value as Ref;
       if ("$instance" in ref) return this.instance[ref.$instance];
       if ("$lookup" in ref) {
-        const lookup = this.lookups.get(ref.$lookup);
-        if (!lookup) throw new Error(`lookup ${ref.$lookup} is used before it is declared`);
-        return lookup.apply((result) => result[ref.output] as string);
+        return this.lookupOutput(ref.$lookup, ref.output);
       }
       const resource = this.resources.get(ref.$ref);
       if (!resource) throw new Error(`${ref.$ref} is used before it is declared`);

@@ -180,6 +180,22 @@ describe("the program under Pulumi mocks", () => {
     assert.equal(registrations.filter((r) => r.type === TYPE.user).length, 1, "the external user is not created");
   });
 
+  it("gives users the same aliases when the access matrix sits inside another component", async () => {
+    mocks.reset();
+    const plan = expand(loadMatrixOrThrow(path.join(ROOT, "access.yaml"), ROOT));
+    const outer = new pulumi.ComponentResource("acme:index:Platform", "platform", {});
+    const access = new AccessMatrix(plan.root.name, { plan }, { parent: outer });
+    await valueOf(access.userIds);
+    await settled();
+    const users = mocks.registrations.filter((r) => r.type === TYPE.user);
+    assert.deepEqual(
+      users.map((u) => u.aliases),
+      ["alex.kim", "jane.doe", "priya.patel", "sam.rivera"].map((name) => [
+        `urn:pulumi:test::sso-access::acme:index:Platform$sso-access:index:AccessMatrix$sso-access:index:User$aws:identitystore/user:User::${name}`,
+      ]),
+    );
+  });
+
   it("uses the instance from stack config without looking it up", async () => {
     const arn = "arn:aws:sso:::instance/ssoins-1111111111111111";
     const { access, invocations, registrations } = await deploy("access.yaml", { instanceArn: arn, identityStoreId: "d-1111111111" });
