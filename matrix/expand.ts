@@ -160,9 +160,15 @@ export function expand(valid: ValidMatrix): Plan {
     setDecls.set(name, resource);
     // The provider's docs make policy attachments depend on the set's assignments, so that a destroy removes the
     // attachment (which re-provisions the set) before the assignments: terraform-provider-aws #33337, #23585.
-    const after = assignmentKeysBySet.get(name) ?? [];
-    const attachment = (type: ResourceType, suffix: string, inputs: Record<string, Value>) =>
-      decl(type, `${name}-${suffix}`, component.key, { instanceArn: INSTANCE_ARN, permissionSetArn: ref(resource, "arn"), ...inputs }, after);
+    // The set's attachments form a chain: the first depends on the assignments, each next one on the one before.
+    // Every attachment still comes after (and goes before) every assignment, one edge per assignment instead of
+    // one per assignment and attachment, and no two attachments of a set provision it at the same time.
+    let after = assignmentKeysBySet.get(name) ?? [];
+    const attachment = (type: ResourceType, suffix: string, inputs: Record<string, Value>) => {
+      const d = decl(type, `${name}-${suffix}`, component.key, { instanceArn: INSTANCE_ARN, permissionSetArn: ref(resource, "arn"), ...inputs }, after);
+      after = [d.key];
+      return d;
+    };
     const children: Decl[] = [
       resource,
       // Exclusive attachments are declared even when empty: a policy attached by hand in the console is removed.

@@ -94,12 +94,28 @@ describe("the program under Pulumi mocks", () => {
 
       it("creates every policy attachment after, and so deletes it before, the assignments of its permission set", () => {
         const byKey = new Map(run.registrations.map((r) => [`${r.type}::${r.name}`, r]));
-        for (const decl of planDecls(run.plan).filter((d) => d.dependsOn.length)) {
-          const recorded = byKey.get(decl.key)!;
-          for (const dependency of decl.dependsOn) {
-            assert.ok(recorded.dependencies.includes(dependency), `${decl.key} depends on ${dependency}`);
-            assert.ok(byKey.get(dependency)!.order < recorded.order, `${dependency} registered before ${decl.key}`);
+        // What each registration depends on, directly or through others, as the engine orders a destroy.
+        const reach = (key: string, seen = new Set<string>()): Set<string> => {
+          for (const dependency of byKey.get(key)!.dependencies) if (!seen.has(dependency)) reach(dependency, seen.add(dependency));
+          return seen;
+        };
+        const attachmentTypes = new Set<string>([TYPE.managedPolicies, TYPE.customerManagedPolicies, TYPE.inlinePolicy, TYPE.permissionsBoundary]);
+        for (const set of run.plan.permissionSets) {
+          const assignments = run.registrations
+            .filter((r) => r.type === TYPE.accountAssignment && r.name.split("/")[2] === set.name)
+            .map((r) => `${r.type}::${r.name}`);
+          assert.equal(assignments.length, run.plan.assignments.filter((a) => a.permissionSet === set.name).length, set.name);
+          const attachments = set.children.filter((c) => attachmentTypes.has(c.type)).map((c) => c.key);
+          assert.ok(attachments.length >= 2, `${set.name}: both exclusive attachments are declared`);
+          for (const attachment of attachments) {
+            const before = reach(attachment);
+            for (const assignment of assignments) {
+              assert.ok(before.has(assignment), `${attachment} comes after ${assignment}`);
+              assert.ok(byKey.get(assignment)!.order < byKey.get(attachment)!.order, `${assignment} registered before ${attachment}`);
+            }
           }
+          // No two attachments of a set provision it at once: each pair is ordered one way or the other.
+          for (const a of attachments) for (const b of attachments) if (a < b) assert.ok(reach(a).has(b) || reach(b).has(a), `${a} and ${b} are ordered`);
         }
       });
 
