@@ -28,6 +28,7 @@ export = async () => {
     instanceArn: setting("instanceArn"),
     identityStoreId: setting("identityStoreId"),
   });
+  await access.ready;
   return {
     instanceArn: access.instanceArn,
     identityStoreId: access.identityStoreId,

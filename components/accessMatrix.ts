@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { TYPE, type Plan } from "../matrix/plan";
+import { TYPE, danglingReferences, type Plan } from "../matrix/plan";
 import { AccountAssignments } from "./accountAssignments";
 import { Declarations, type Instance } from "./declarations";
 import { Group } from "./group";
@@ -31,36 +31,39 @@ export class AccessMatrix extends pulumi.ComponentResource {
   public readonly assignmentCount: number;
   /** The AWS access portal URL. */
   public readonly portalUrl: string;
+  /**
+   * Resolves once every resource is declared, rejects if declaring fails. The program awaits it; the Pulumi runtime
+   * is kept alive until then, so a program that embeds this component need not.
+   */
+  public readonly ready: Promise<void>;
 
   constructor(name: string, args: AccessMatrixArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE.root, name, {}, opts);
     const { plan } = args;
+    // A plan that refers to something it never declares is a bug in the expansion: stop before declaring anything.
+    const dangling = danglingReferences(plan);
+    if (dangling.length) throw new Error(`the plan refers to resources it does not declare: ${dangling.join(", ")}`);
     const inputs = plan.provider.inputs as { region: string; retryMode: string; maxRetries: number };
     // One explicit provider for every child: the region of the Identity Center instance, and adaptive retries,
     // because Identity Center shares a 20 requests/second throttle across its APIs.
     const provider = new aws.Provider(plan.provider.name, inputs, { parent: this });
     const instance = findInstance(args, plan.settings.region, provider, this);
-    const declarations = new Declarations(instance, provider);
-    const byName = <T>(items: { name: string; value: T }[]) => pulumi.output(Object.fromEntries(items.map((i) => [i.name, i.value])));
-
-    const sets = plan.permissionSets.map((p) => new PermissionSet(p.component.name, { plan: p, declarations }, { parent: this }));
-    // Users have no component each (one per person would be thousands of registrations): declared under the root.
     // At the top of the stack, this component's URN is known now: users' aliases need it for their former parents.
     const ownUrn = opts?.parent ? undefined : `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${TYPE.root}::${name}`;
-    const userIds = plan.users.map((p) => {
-      declarations.declare(p, this, ownUrn);
-      return { name: p.name, value: declarations.output(p.outputs.userId) };
-    });
-    const groups = plan.groups.map((p) => new Group(p.component.name, { plan: p, declarations }, { parent: this }));
-    const accounts = plan.accounts.map((p) => new AccountAssignments(p.component.name, { plan: p, declarations }, { parent: this }));
-    declarations.finish();
+    const declarations = new Declarations(instance, provider);
+
+    const keepAlive = pulumi.runtime.rpcKeepAlive();
+    const declared = this.declareAll(plan, declarations, ownUrn);
+    this.ready = declared.then(() => undefined).finally(keepAlive);
+    const byName = (pick: (d: Awaited<typeof declared>) => { name: string; value: pulumi.Output<string> }[]) =>
+      pulumi.output(declared.then((d) => Object.fromEntries(pick(d).map((i) => [i.name, i.value]))));
 
     this.instanceArn = pulumi.output(instance.arn);
     this.identityStoreId = pulumi.output(instance.identityStoreId);
-    this.permissionSetArns = byName(sets.map((s, i) => ({ name: plan.permissionSets[i].component.name, value: s.arn })));
-    this.groupIds = byName(groups.map((g, i) => ({ name: plan.groups[i].component.name, value: g.groupId })));
-    this.userIds = byName(userIds);
-    this.assignmentCount = accounts.reduce((n, a) => n + a.count, 0);
+    this.permissionSetArns = byName((d) => d.sets);
+    this.groupIds = byName((d) => d.groups);
+    this.userIds = byName((d) => d.users);
+    this.assignmentCount = plan.assignments.length;
     this.portalUrl = plan.settings.startUrl;
     this.registerOutputs({
       instanceArn: this.instanceArn,
@@ -71,6 +74,39 @@ export class AccessMatrix extends pulumi.ComponentResource {
       assignmentCount: this.assignmentCount,
       portalUrl: this.portalUrl,
     });
+  }
+
+  /**
+   * Declares the plan in its order (permission sets, users, groups, accounts), letting the event loop turn every
+   * few hundred resources. Declared all at once, every registration of a large organization is in flight together:
+   * the heap holds them all and the garbage collector copies them over and over (at a thousand accounts, twice the
+   * memory and half again the time). In batches, earlier registrations settle while later ones are declared.
+   */
+  private async declareAll(plan: Plan, declarations: Declarations, ownUrn: string | undefined) {
+    const parent = { parent: this };
+    const sets: { name: string; value: pulumi.Output<string> }[] = [];
+    for (const p of plan.permissionSets) {
+      sets.push({ name: p.name, value: new PermissionSet(p.name, { plan: p, declarations }, parent).arn });
+      await declarations.breathe();
+    }
+    // Users have no component each (one per person would be thousands of registrations): declared under the root.
+    const users: typeof sets = [];
+    for (const p of plan.users) {
+      declarations.declare(p, this, ownUrn);
+      users.push({ name: p.name, value: declarations.output(p.outputs.userId) });
+      await declarations.breathe();
+    }
+    const groups: typeof sets = [];
+    for (const p of plan.groups) {
+      groups.push({ name: p.name, value: new Group(p.name, { plan: p, declarations }, parent).groupId });
+      await declarations.breathe();
+    }
+    for (const p of plan.accounts) {
+      new AccountAssignments(p.name, { plan: p, declarations }, parent);
+      await declarations.breathe();
+    }
+    declarations.finish();
+    return { sets, users, groups };
   }
 }
 

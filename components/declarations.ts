@@ -43,7 +43,11 @@ export function childUrn(name: string, type: string, parent: pulumi.Resource, pa
   return `${parentUrn.slice(0, parentUrn.lastIndexOf("::"))}$${type}::${name}`;
 }
 
+/** Resources declared between two turns of the event loop (components/accessMatrix.ts, declareAll). */
+export const BATCH = 250;
+
 export class Declarations {
+  private declaredSinceBreath = 0;
   private readonly resources = new Map<string, pulumi.CustomResource>();
   private readonly lookups = new Map<string, pulumi.Output<Record<string, unknown>>>();
   private readonly lookupOutputs = new Map<string, pulumi.Output<string>>();
@@ -74,8 +78,16 @@ export class Declarations {
         ...(decl.formerParent ? { aliases: [{ parent: childUrn(decl.formerParent.name, decl.formerParent.type, parent, parentUrn) }] } : {}),
       });
       this.resources.set(decl.key, resource);
+      this.declaredSinceBreath++;
       this.pending.get(decl.key)?.resolve(resource);
     }
+  }
+
+  /** Lets the event loop turn (and registrations in flight settle) once a batch of resources is declared. */
+  async breathe(): Promise<void> {
+    if (this.declaredSinceBreath < BATCH) return;
+    this.declaredSinceBreath = 0;
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   /** The output a reference names: a resource's own output as it is (wrapping it again costs two more Outputs). */
@@ -84,7 +96,10 @@ export class Declarations {
     return (pulumi.Output.isInstance(value) ? value : pulumi.output(value)) as pulumi.Output<string>;
   }
 
-  /** Fails if something depends on a resource that was never declared (a bug in the plan, not in the user's file). */
+  /**
+   * Fails if something depends on a resource that was never declared. danglingReferences (checked before anything
+   * is declared) makes this unreachable unless a part of the plan was skipped.
+   */
   finish(): void {
     const missing = [...this.pending.keys()].filter((key) => !this.resources.has(key));
     if (missing.length) throw new Error(`resources depended on but never declared: ${missing.join(", ")}`);

@@ -158,3 +158,30 @@ export function countByType(plan: Plan): Map<string, number> {
   for (const d of planDecls(plan)) counts.set(d.type, (counts.get(d.type) ?? 0) + 1);
   return new Map([...counts].sort((a, b) => byText(a[0], b[0])));
 }
+
+/**
+ * References inside the plan that name nothing it declares (a `dependsOn` or `$ref` key, a `$lookup` key), as
+ * `from -> to`. Empty for every plan expand() makes; the program checks it before declaring anything.
+ */
+export function danglingReferences(plan: Plan): string[] {
+  const decls = planDecls(plan);
+  const keys = new Set(decls.map((d) => d.key));
+  const lookups = new Set(planLookups(plan).map((l) => l.key));
+  const out: string[] = [];
+  const visit = (from: string, value: Value): void => {
+    if (typeof value !== "object" || value === null) return;
+    if (Array.isArray(value)) return value.forEach((v) => visit(from, v));
+    if (isRef(value)) {
+      if ("$ref" in value && !keys.has(value.$ref)) out.push(`${from} -> ${value.$ref}`);
+      if ("$lookup" in value && !lookups.has(value.$lookup)) out.push(`${from} -> ${value.$lookup}`);
+      return;
+    }
+    for (const v of Object.values(value)) visit(from, v as Value);
+  };
+  for (const d of decls) {
+    for (const key of d.dependsOn) if (!keys.has(key)) out.push(`${d.key} -> ${key}`);
+    visit(d.key, d.inputs);
+  }
+  for (const l of planLookups(plan)) visit(l.key, l.args);
+  return out;
+}

@@ -6,7 +6,7 @@ import { dump, load } from "js-yaml";
 import { assignmentName, expand } from "../matrix/expand";
 import { loadMatrixFile, loadMatrixOrThrow } from "../matrix/load";
 import { managedPolicyArn, partitionOf } from "../matrix/policies";
-import { planDecls, TYPE, type Plan } from "../matrix/plan";
+import { danglingReferences, planDecls, TYPE, type Plan } from "../matrix/plan";
 
 const ROOT = path.resolve(__dirname, "..");
 const planOf = (file: string): Plan => expand(loadMatrixOrThrow(path.join(ROOT, file), ROOT));
@@ -145,5 +145,32 @@ describe("stable identities: harmless edits replace nothing", () => {
       renamed.assignments.filter((a) => a.accountId === "222222222222").map((a) => a.accountName),
       ["taylor-prod", "taylor-prod"],
     );
+  });
+});
+
+describe("the plan's own references", () => {
+  it("danglingReferences names a dependency, a resource reference and a lookup that point at nothing", () => {
+    const plan = expand(loadMatrixOrThrow(path.join(ROOT, "test/fixtures/valid/external-principals.yaml"), ROOT));
+    assert.deepEqual(danglingReferences(plan), []);
+    const account = plan.accounts[0];
+    const [first, ...rest] = account.children;
+    const broken: Plan = {
+      ...plan,
+      accounts: [
+        {
+          ...account,
+          children: [
+            {
+              ...first,
+              dependsOn: ["gone::a"],
+              inputs: { ...first.inputs, permissionSetArn: { $ref: "gone::b", output: "arn" }, principalId: { $lookup: "gone-c", output: "groupId" } },
+            },
+            ...rest,
+          ],
+        },
+        ...plan.accounts.slice(1),
+      ],
+    };
+    assert.deepEqual(danglingReferences(broken), [`${first.key} -> gone::a`, `${first.key} -> gone::b`, `${first.key} -> gone-c`]);
   });
 });

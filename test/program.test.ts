@@ -4,8 +4,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AccessMatrix as AccessMatrixClass } from "../components/accessMatrix";
 import { expand } from "../matrix/expand";
 import { loadMatrixOrThrow } from "../matrix/load";
-import { LOOKUP, TYPE, planDecls, planLookups, planRegistrations, type Plan } from "../matrix/plan";
+import { LOOKUP, TYPE, danglingReferences, planDecls, planLookups, planRegistrations, type Plan } from "../matrix/plan";
 import { renderPlanJson } from "../cli/planOutput";
+import { generate, loadGenerated } from "../bench/generate";
+import { BATCH } from "../components/declarations";
 import {
   MOCK_IDENTITY_STORE_ID,
   MOCK_INSTANCE_ARN,
@@ -20,6 +22,7 @@ import {
 } from "./mocks";
 
 const ROOT = path.resolve(__dirname, "..");
+const GENERATED_S = "a generated organization of size S (bench/generate.ts)";
 const FIXTURES = [
   "access.yaml",
   "test/fixtures/valid/ou-tags-exclusions.yaml",
@@ -27,6 +30,8 @@ const FIXTURES = [
   "test/fixtures/valid/policies.yaml",
   "test/fixtures/valid/effective-access.yaml",
   "test/fixtures/valid/warnings.yaml",
+  // 330 resources: more than one batch (components/declarations.ts BATCH), so the program yields between batches.
+  GENERATED_S,
 ];
 
 let mocks: RecordingMocks;
@@ -40,8 +45,9 @@ before(async () => {
 
 async function deploy(file: string, args: { instanceArn?: string; identityStoreId?: string } = {}) {
   mocks.reset();
-  const plan = expand(loadMatrixOrThrow(path.join(ROOT, file), ROOT));
+  const plan = expand(file === GENERATED_S ? loadGenerated(generate("S")) : loadMatrixOrThrow(path.join(ROOT, file), ROOT));
   const access = new AccessMatrix(plan.root.name, { plan, ...args });
+  await access.ready;
   await Promise.all([valueOf(access.permissionSetArns), valueOf(access.groupIds), valueOf(access.userIds)]);
   await settled();
   return { plan, access, registrations: mocks.registrations, invocations: mocks.invocations };
@@ -63,6 +69,8 @@ describe("the program under Pulumi mocks", () => {
         const printed = (JSON.parse(renderPlanJson(run.plan, file)).resources as Registration[]).map((r) => ({ type: r.type, name: r.name, parent: r.parent }));
         assert.deepEqual(recorded, printed.sort(order));
         assert.equal(run.registrations.length, planDecls(run.plan).length);
+        if (file === GENERATED_S) assert.ok(run.registrations.length > BATCH, "more than one batch");
+        assert.deepEqual(danglingReferences(run.plan), []);
       });
 
       it("gives every AWS resource the inputs of the plan, references resolved", () => {
@@ -201,6 +209,7 @@ describe("the program under Pulumi mocks", () => {
     const plan = expand(loadMatrixOrThrow(path.join(ROOT, "access.yaml"), ROOT));
     const outer = new pulumi.ComponentResource("acme:index:Platform", "platform", {});
     const access = new AccessMatrix(plan.root.name, { plan }, { parent: outer });
+    await access.ready;
     await valueOf(access.userIds);
     await settled();
     const users = mocks.registrations.filter((r) => r.type === TYPE.user);
@@ -209,6 +218,24 @@ describe("the program under Pulumi mocks", () => {
       ["alex.kim", "jane.doe", "priya.patel", "sam.rivera"].map((name) => [
         `urn:pulumi:test::sso-access::acme:index:Platform$sso-access:index:AccessMatrix$sso-access:index:User$aws:identitystore/user:User::${name}`,
       ]),
+    );
+  });
+
+  it("refuses a plan that refers to a resource it never declares (a bug in the expansion), before declaring any", async () => {
+    mocks.reset();
+    const plan = expand(loadMatrixOrThrow(path.join(ROOT, "access.yaml"), ROOT));
+    const [set, ...otherSets] = plan.permissionSets;
+    const [resource, managed, ...rest] = set.children;
+    const nowhere = "aws:ssoadmin/accountAssignment:AccountAssignment::nowhere";
+    const broken: Plan = { ...plan, permissionSets: [{ ...set, children: [resource, { ...managed, dependsOn: [nowhere] }, ...rest] }, ...otherSets] };
+    assert.throws(() => new AccessMatrix(broken.root.name, { plan: broken }), {
+      message: `the plan refers to resources it does not declare: ${managed.key} -> ${nowhere}`,
+    });
+    await settled();
+    assert.deepEqual(
+      mocks.registrations.map((r) => r.type),
+      [TYPE.root],
+      "only the component, which calls no AWS API",
     );
   });
 
