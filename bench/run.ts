@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { load } from "js-yaml";
 import { renderTable } from "../cli/output";
 import { expand } from "../matrix/expand";
 import { loadMatrixFile } from "../matrix/load";
@@ -22,6 +23,18 @@ const BIN = path.join(ROOT, "bin", "sso-access.js");
 /** The measured processes load TypeScript as bin/sso-access.js does: Sucrase strips the types. */
 const REGISTER = ["-r", "sucrase/register/ts"];
 
+/**
+ * The Node arguments Pulumi starts the program with (Pulumi.yaml, runtime.options.nodeargs). The program and the
+ * floor both run with them, so the two differ only in what they register and how.
+ */
+function pulumiNodeArgs(): string[] {
+  const project = load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { runtime?: { options?: { nodeargs?: string } } };
+  const nodeargs = project.runtime?.options?.nodeargs ?? "";
+  // Pulumi splits them as a shell would; plain words are all this project uses.
+  if (/["'\\]/.test(nodeargs)) throw new Error(`Pulumi.yaml nodeargs with quotes or escapes: ${nodeargs}`);
+  return nodeargs.split(/\s+/).filter(Boolean);
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function wall(args: string[], out?: string): number {
@@ -34,7 +47,8 @@ function wall(args: string[], out?: string): number {
 }
 
 function measured(script: string, input: string): { seconds: number; rssMB: number; resources: number } {
-  const result = spawnSync(process.execPath, [...REGISTER, path.join(ROOT, "bench", script), input], { cwd: ROOT, encoding: "utf8" });
+  const args = [...pulumiNodeArgs(), ...REGISTER, path.join(ROOT, "bench", script), input];
+  const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8" });
   if (result.status !== 0) throw new Error(`${script} exited ${result.status}: ${result.stderr.slice(0, 2000)}`);
   return JSON.parse(result.stdout.trim().split("\n").pop()!);
 }
@@ -56,6 +70,7 @@ function main(): void {
   const plan = expand(valid);
   const resources = planDecls(plan).filter((d) => d.type.startsWith("aws:")).length;
   process.stderr.write(`${size}: ${plan.assignments.length} assignments, ${resources} AWS resources; ${runs} runs each\n`);
+  process.stderr.write(`program and floor run as node ${[...pulumiNodeArgs(), ...REGISTER].join(" ")} (Pulumi.yaml nodeargs)\n`);
 
   const check = median(Array.from({ length: runs }, () => wall([BIN, "check", file])));
   const planSeconds = median(Array.from({ length: runs }, (_, i) => wall([BIN, "plan", "--json", file], i === 0 ? planFile : undefined)));
