@@ -46,8 +46,8 @@ function wall(args: string[], out?: string): number {
   return seconds;
 }
 
-function measured(script: string, input: string): { seconds: number; rssMB: number; resources: number } {
-  const args = [...pulumiNodeArgs(), ...REGISTER, path.join(ROOT, "bench", script), input];
+function measured(script: string, ...input: string[]): { seconds: number; rssMB: number; resources: number } {
+  const args = [...pulumiNodeArgs(), ...REGISTER, path.join(ROOT, "bench", script), ...input];
   const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8" });
   if (result.status !== 0) throw new Error(`${script} exited ${result.status}: ${result.stderr.slice(0, 2000)}`);
   return JSON.parse(result.stdout.trim().split("\n").pop()!);
@@ -76,16 +76,21 @@ function main(): void {
   const planSeconds = median(Array.from({ length: runs }, (_, i) => wall([BIN, "plan", "--json", file], i === 0 ? planFile : undefined)));
   const program: ReturnType<typeof measured>[] = [];
   const floor: ReturnType<typeof measured>[] = [];
+  const batched: ReturnType<typeof measured>[] = [];
   for (let i = 0; i < runs; i++) {
-    // Alternate, so that a slow moment of the machine falls on both.
+    // Alternate, so that a slow moment of the machine falls on all three.
     program.push(measured("program.ts", file));
     floor.push(measured("floor.ts", planFile));
-    process.stderr.write(`  run ${i + 1}: program ${program[i].seconds.toFixed(2)} s, floor ${floor[i].seconds.toFixed(2)} s\n`);
+    batched.push(measured("floor.ts", planFile, "batched"));
+    const t = (m: ReturnType<typeof measured>[]) => `${m[i].seconds.toFixed(2)} s`;
+    process.stderr.write(`  run ${i + 1}: program ${t(program)}, floor ${t(floor)}, batched floor ${t(batched)}\n`);
   }
   const programSeconds = median(program.map((p) => p.seconds));
   const floorSeconds = median(floor.map((p) => p.seconds));
+  const batchedFloorSeconds = median(batched.map((p) => p.seconds));
   const programRssMB = median(program.map((p) => p.rssMB));
   const floorRssMB = median(floor.map((p) => p.rssMB));
+  const batchedFloorRssMB = median(batched.map((p) => p.rssMB));
 
   const f = (n: number, digits = 2) => n.toFixed(digits);
   const rows = [
@@ -94,6 +99,8 @@ function main(): void {
     ["program under mocks", `${f(programSeconds)} s`, `${f(programRssMB, 0)} MB`],
     ["floor (same resources, registered directly)", `${f(floorSeconds)} s`, `${f(floorRssMB, 0)} MB`],
     ["program / floor", `${f(programSeconds / floorSeconds)}x`, `${f(programRssMB / floorRssMB)}x`],
+    ["floor in batches, as the program declares", `${f(batchedFloorSeconds)} s`, `${f(batchedFloorRssMB, 0)} MB`],
+    ["program / floor in batches", `${f(programSeconds / batchedFloorSeconds)}x`, `${f(programRssMB / batchedFloorRssMB)}x`],
     ["program per AWS resource", `${f((programSeconds / resources) * 1000)} ms`, `${f((programRssMB / resources) * 1024, 0)} KB`],
   ];
   const paint = (_: string, t: string) => t;
@@ -113,7 +120,7 @@ function main(): void {
   }
 
   process.stdout.write(
-    `${JSON.stringify({ size, assignments: plan.assignments.length, resources, checkSeconds: check, planSeconds, programSeconds, floorSeconds, programRssMB, floorRssMB })}\n`,
+    `${JSON.stringify({ size, assignments: plan.assignments.length, resources, checkSeconds: check, planSeconds, programSeconds, floorSeconds, programRssMB, floorRssMB, batchedFloorSeconds, batchedFloorRssMB })}\n`,
   );
   fs.rmSync(dir, { recursive: true, force: true });
 }

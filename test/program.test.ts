@@ -1,5 +1,8 @@
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
+import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import type { AccessMatrix as AccessMatrixClass } from "../components/accessMatrix";
 import { expand } from "../matrix/expand";
@@ -374,3 +377,19 @@ describe("the program when the Identity Center instance cannot be chosen", () =>
 });
 
 export type { Plan };
+
+describe("how Pulumi starts the program", () => {
+  it("Pulumi.yaml: Node without ts-node, with room for large organizations", () => {
+    const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { runtime: unknown };
+    assert.deepEqual(project.runtime, { name: "nodejs", options: { typescript: false, nodeargs: "--max-old-space-size=8192" } });
+  });
+
+  it("its entry, package.json main, loads index.ts through Sucrase and exports the program function", () => {
+    // A fresh process, as Pulumi's run script requires the project folder: this one already has ts-node's hooks.
+    const script =
+      "const entry = process.cwd() + '/'; const program = require(entry); console.log(JSON.stringify([require.resolve(entry), typeof program, program.length]))";
+    const result = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), [path.join(ROOT, "bin", "program.js"), "function", 0]);
+  });
+});

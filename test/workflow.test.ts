@@ -34,7 +34,7 @@ describe(".github/workflows/access.yml", () => {
     assert.equal(WORKFLOW.jobs.deploy.if, "github.event_name == 'push' && github.ref == 'refs/heads/main'");
   });
 
-  it("review: full history for diff --base, check, the diff as a sticky comment, then pulumi preview with a comment", () => {
+  it("review: full history for diff --base, check, a type-check, the diff as a sticky comment, then pulumi preview with a comment", () => {
     const review = WORKFLOW.jobs.review;
     assert.deepEqual(action(review, "actions/checkout")[0].with, { "fetch-depth": 0 });
     assert.deepEqual(
@@ -42,6 +42,7 @@ describe(".github/workflows/access.yml", () => {
       [
         "npm ci",
         "npx sso-access check",
+        "npx tsc --noEmit",
         'npx sso-access diff --base "origin/${{ github.base_ref }}" --format markdown > access-diff.md\ncat access-diff.md >> "$GITHUB_STEP_SUMMARY"',
       ],
     );
@@ -59,6 +60,10 @@ describe(".github/workflows/access.yml", () => {
     assert.deepEqual(review.permissions, { contents: "read", "pull-requests": "write", "id-token": "write" });
     const order = review.steps.map((s) => s.uses?.split("@")[0] ?? s.run!.trim());
     assert.ok(order.indexOf("npx sso-access check") < order.indexOf("pulumi/actions"), "check runs before preview");
+    assert.ok(
+      order.includes("npx tsc --noEmit") && order.indexOf("npx tsc --noEmit") < order.indexOf("pulumi/actions"),
+      "the code is type-checked before preview",
+    );
   });
 
   it("deploy: check, then pulumi up, one at a time", () => {
