@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AccessMatrix } from "./components/accessMatrix";
 import { previousDeployment } from "./components/previousDeployment";
-import { expand } from "./matrix/expand";
-import { loadMatrixFile } from "./matrix/load";
-import type { Plan } from "./matrix/plan";
-import { MatrixError } from "./matrix/problems";
-import { checkRemovals, deployedOf, removalVerdict } from "./matrix/removalGuard";
+import { expand } from "./matrix/expand/expand";
+import { loadMatrixFile } from "./matrix/checks/pipeline";
+import type { Plan } from "./matrix/expand/plan";
+import { MatrixError } from "./matrix/common/problems";
+import { checkRemovals, deployedOf, removalVerdict } from "./matrix/review/removalGuard";
 
 // The program: stack config in, the access matrix validated and expanded, the removal guard, one component,
 // outputs out. Nothing is declared until the file is valid and the guard lets the change through.

@@ -1,8 +1,8 @@
-import { diffAccess, snapshot } from "../matrix/diff";
-import { expand } from "../matrix/expand";
-import type { ValidMatrix } from "../matrix/load";
-import { TYPE, planDecls, type Decl, type Plan } from "../matrix/plan";
-import type { Matrix } from "../matrix/schema";
+import { diffAccess, snapshot } from "../matrix/review/diff";
+import { expand } from "../matrix/expand/expand";
+import type { ValidMatrix } from "../matrix/model/matrix";
+import { TYPE, planDecls, type Decl, type Plan } from "../matrix/expand/plan";
+import type { Matrix } from "../matrix/model/matrix";
 
 /**
  * Churn: what a plan change would create, replace and delete in AWS, for a scripted set of everyday edits, against

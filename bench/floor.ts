@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BATCH, RESOURCE_CLASSES } from "../components/declarations";
-import { isRef, type Decl, type Value } from "../matrix/plan";
+import { isRef, type Decl, type Value } from "../matrix/expand/plan";
 import { IDENTITY_STORE_ID, INSTANCE_ARN, benchMocks, report, settled } from "./mocks";
 
 /**

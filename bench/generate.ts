@@ -1,9 +1,11 @@
 import { dump } from "js-yaml";
-import { expandAssignments, type InventoryAccount } from "../matrix/expand";
-import { loadMatrixText, type ValidMatrix } from "../matrix/load";
-import { MatrixError } from "../matrix/problems";
-import { folderFiles } from "../matrix/source";
-import type { Assignment, Matrix } from "../matrix/schema";
+import { expandAssignments } from "../matrix/expand/assignments";
+import type { InventoryAccount } from "../matrix/model/accounts";
+import { loadMatrixText } from "../matrix/checks/pipeline";
+import type { ValidMatrix } from "../matrix/model/matrix";
+import { MatrixError } from "../matrix/common/problems";
+import { folderFiles } from "../matrix/read/source";
+import type { Assignment, Matrix } from "../matrix/model/matrix";
 
 /**
  * Synthetic organizations in the access.yaml format, for the benchmark and the churn tests. Deterministic: the same

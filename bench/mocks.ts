@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { LOOKUP, TYPE } from "../matrix/plan";
+import { LOOKUP, TYPE } from "../matrix/expand/plan";
 
 /**
  * The mocks both benchmark runs use: the attributes the program reads (arn, groupId, userId), nothing recorded.

@@ -5,10 +5,10 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { load } from "js-yaml";
 import { renderTable } from "../cli/output";
-import { expand } from "../matrix/expand";
-import { loadMatrixFile } from "../matrix/load";
-import { MatrixError } from "../matrix/problems";
-import { planDecls } from "../matrix/plan";
+import { expand } from "../matrix/expand/expand";
+import { loadMatrixFile } from "../matrix/checks/pipeline";
+import { MatrixError } from "../matrix/common/problems";
+import { planDecls } from "../matrix/expand/plan";
 import { measureChurn } from "./churn";
 import { SIZES, generateYaml, loadGenerated, type Size } from "./generate";
 

@@ -1,10 +1,11 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Grant } from "../matrix/access";
-import { byText, type Plan } from "../matrix/plan";
-import { REGION } from "../matrix/schema";
-import { decodeText } from "../matrix/source";
+import type { Grant } from "../matrix/review/effectiveAccess";
+import { byText } from "../matrix/common/order";
+import type { Plan } from "../matrix/expand/plan";
+import { REGION } from "../matrix/aws/limits";
+import { decodeText } from "../matrix/read/source";
 
 /**
  * `aws-config`: AWS CLI profiles for the access a user holds in access.yaml, in the format `aws configure sso`

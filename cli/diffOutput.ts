@@ -1,7 +1,9 @@
 import { structuredPatch } from "diff";
-import type { AccessDiff, AssignmentChange, EntityChanges, FieldChange, PermissionSetChange } from "../matrix/diff";
-import { groupBy, plural } from "../matrix/diff";
-import { byText, type Value } from "../matrix/plan";
+import type { AccessDiff, AssignmentChange, EntityChanges, FieldChange, PermissionSetChange } from "../matrix/review/diff";
+import { groupBy } from "../matrix/common/order";
+import { plural } from "../matrix/common/words";
+import { byText } from "../matrix/common/order";
+import type { Value } from "../matrix/expand/plan";
 import { accountLabel, md, renderMarkdownTable, type Paint } from "./output";
 
 /** Renders an access diff for a terminal (text), a pull request comment (markdown) or a program (json). */

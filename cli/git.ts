@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { MAX_FILE_BYTES, decodeText, type SiblingFiles, type TextResult } from "../matrix/source";
+import { MAX_FILE_BYTES, decodeText, type SiblingFiles, type TextResult } from "../matrix/read/source";
 
 /**
  * Reads access.yaml, and the policy files it names, as they were at a git revision: the old side of

@@ -1,14 +1,17 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { effectiveAccess } from "../matrix/access";
-import { diffAccess, groupBy, plural, snapshot } from "../matrix/diff";
-import { expand } from "../matrix/expand";
-import { loadMatrixFile, loadMatrixText, type LoadResult, type ValidMatrix } from "../matrix/load";
-import { checkWarnings } from "../matrix/guardrails";
-import { formatProblem, sortProblems } from "../matrix/problems";
-import { matrixJsonSchema } from "../matrix/schema";
-import { didYouMean } from "../matrix/suggest";
+import { effectiveAccess } from "../matrix/review/effectiveAccess";
+import { diffAccess, snapshot } from "../matrix/review/diff";
+import { groupBy } from "../matrix/common/order";
+import { plural } from "../matrix/common/words";
+import { expand } from "../matrix/expand/expand";
+import { loadMatrixFile, loadMatrixText, type LoadResult } from "../matrix/checks/pipeline";
+import type { ValidMatrix } from "../matrix/model/matrix";
+import { checkWarnings } from "../matrix/checks/warnings";
+import { formatProblem, sortProblems } from "../matrix/common/problems";
+import { matrixJsonSchema } from "../matrix/validate/schema";
+import { didYouMean } from "../matrix/common/suggest";
 import {
   ConfigError,
   DEFAULT_PROFILE_TEMPLATE,

@@ -1,4 +1,4 @@
-import { countByType, declKey, planDecls, planLookups, planRegistrations, type Plan } from "../matrix/plan";
+import { countByType, declKey, planDecls, planLookups, planRegistrations, type Plan } from "../matrix/expand/plan";
 
 /** Counts a reader wants first. */
 export function summarize(plan: Plan) {

@@ -1,7 +1,8 @@
-import { effectiveAccess, viaText, type ExternalGrant, type Grant } from "../matrix/access";
-import type { ValidMatrix } from "../matrix/load";
-import { byText, type Plan } from "../matrix/plan";
-import { didYouMean } from "../matrix/suggest";
+import { effectiveAccess, viaText, type ExternalGrant, type Grant } from "../matrix/review/effectiveAccess";
+import type { ValidMatrix } from "../matrix/model/matrix";
+import { byText } from "../matrix/common/order";
+import type { Plan } from "../matrix/expand/plan";
+import { didYouMean } from "../matrix/common/suggest";
 import { renderCsv, renderMarkdownTable, renderTable, type Paint } from "./output";
 
 /** `who`: the effective access of every user, filtered and shown by user, by account or by permission set. */

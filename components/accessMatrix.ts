@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { TYPE, danglingReferences, type Plan } from "../matrix/plan";
+import { TYPE, danglingReferences, type Plan } from "../matrix/expand/plan";
 import { AccountAssignments } from "./accountAssignments";
 import { Declarations, type Instance } from "./declarations";
 import { Group } from "./group";

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { LOOKUP, TYPE, isRef, type Decl, type LookupToken, type Part, type Ref, type Value } from "../matrix/plan";
+import { LOOKUP, TYPE, isRef, type Decl, type LookupToken, type Part, type Ref, type Value } from "../matrix/expand/plan";
 
 /**
  * Declares the plan's resources as Pulumi resources. Components hand it their part of the plan; it constructs each

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { TYPE, type ComponentPlan } from "../matrix/plan";
+import { TYPE, type ComponentPlan } from "../matrix/expand/plan";
 import type { Declarations } from "./declarations";
 
 export interface PermissionSetArgs {

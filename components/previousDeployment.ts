@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { isDeployed, type CountOnly, type Deployed } from "../matrix/removalGuard";
+import { isDeployed, type CountOnly, type Deployed } from "../matrix/review/removalGuard";
 
 /** The stack output in which each deployment records what it declared (matrix/removalGuard.ts). */
 export const DEPLOYED_OUTPUT = "deployed";

@@ -3,8 +3,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ROOT, capture } from "./cliRun";
-import { expand } from "../matrix/expand";
-import { loadMatrixOrThrow } from "../matrix/load";
+import { expand } from "../matrix/expand/expand";
+import { loadMatrixOrThrow } from "../matrix/checks/pipeline";
 
 describe("sso-access plan and check", () => {
   it("plan prints counts by type and one line per assignment", () => {

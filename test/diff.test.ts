@@ -3,9 +3,9 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { expand } from "../matrix/expand";
-import { loadMatrixOrThrow } from "../matrix/load";
-import { checkRemovals, deployedOf } from "../matrix/removalGuard";
+import { expand } from "../matrix/expand/expand";
+import { loadMatrixOrThrow } from "../matrix/checks/pipeline";
+import { checkRemovals, deployedOf } from "../matrix/review/removalGuard";
 import { ROOT, capture } from "./cliRun";
 
 const planOf = (file: string) => expand(loadMatrixOrThrow(file, path.dirname(file)));

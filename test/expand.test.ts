@@ -3,10 +3,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { dump, load } from "js-yaml";
-import { assignmentName, expand } from "../matrix/expand";
-import { loadMatrixFile, loadMatrixOrThrow } from "../matrix/load";
-import { managedPolicyArn, partitionOf } from "../matrix/policies";
-import { danglingReferences, planDecls, TYPE, type Plan } from "../matrix/plan";
+import { assignmentName } from "../matrix/expand/names";
+import { expand } from "../matrix/expand/expand";
+import { loadMatrixFile, loadMatrixOrThrow } from "../matrix/checks/pipeline";
+import { managedPolicyArn, partitionOf } from "../matrix/aws/policies";
+import { danglingReferences, planDecls, TYPE, type Plan } from "../matrix/expand/plan";
 
 const ROOT = path.resolve(__dirname, "..");
 const planOf = (file: string): Plan => expand(loadMatrixOrThrow(path.join(ROOT, file), ROOT));

@@ -1,11 +1,11 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadMatrixText } from "../matrix/load";
-import { formatProblem } from "../matrix/problems";
-import { managedPolicyArn } from "../matrix/policies";
-import { privilegeReasons } from "../matrix/privilege";
-import { folderFiles } from "../matrix/source";
+import { loadMatrixText } from "../matrix/checks/pipeline";
+import { formatProblem } from "../matrix/common/problems";
+import { managedPolicyArn } from "../matrix/aws/policies";
+import { privilegeReasons } from "../matrix/aws/privilege";
+import { folderFiles } from "../matrix/read/source";
 
 const ROOT = path.resolve(__dirname, "..");
 const SAMPLE = fs.readFileSync(path.join(ROOT, "access.yaml"), "utf8");

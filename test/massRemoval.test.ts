@@ -3,9 +3,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { expand } from "../matrix/expand";
-import { loadMatrixOrThrow } from "../matrix/load";
-import { checkRemovals, deployedOf, removalVerdict, type Deployed } from "../matrix/removalGuard";
+import { expand } from "../matrix/expand/expand";
+import { loadMatrixOrThrow } from "../matrix/checks/pipeline";
+import { checkRemovals, deployedOf, removalVerdict, type Deployed } from "../matrix/review/removalGuard";
 import { runIndex, settled, sharedMocks, valueOf, type RecordingMocks } from "./mocks";
 
 const ROOT = path.resolve(__dirname, "..");

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { LOOKUP, TYPE, declKey, isRef, type Plan, type Ref, type Value } from "../matrix/plan";
+import { LOOKUP, TYPE, declKey, isRef, type Plan, type Ref, type Value } from "../matrix/expand/plan";
 
 /**
  * The one mocks helper of the test suite. It records every registration (type, logical name, parent, inputs,
@@ -152,6 +152,20 @@ export async function settled(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
   await settings.waitForRPCs();
+}
+
+/**
+ * Resolves once `count` registrations are recorded, then once more the event loop has turned (a registration past
+ * the count would be recorded by then). For tests that run after a deliberately failed run, whose registrations
+ * never settle. Rejects after `seconds`, naming how many arrived.
+ */
+export async function registered(mocks: RecordingMocks, count: number, seconds = 30): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  while (mocks.registrations.length < count) {
+    if (Date.now() > deadline) throw new Error(`${mocks.registrations.length} of ${count} registrations arrived in ${seconds} s`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 /** Reads an Output's value. */

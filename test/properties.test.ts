@@ -4,10 +4,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
 import * as yaml from "js-yaml";
-import { expand } from "../matrix/expand";
-import { loadMatrixText } from "../matrix/load";
-import { TYPE, planDecls, type Plan } from "../matrix/plan";
-import { folderFiles } from "../matrix/source";
+import { expand } from "../matrix/expand/expand";
+import { loadMatrixText } from "../matrix/checks/pipeline";
+import { TYPE, planDecls, type Plan } from "../matrix/expand/plan";
+import { folderFiles } from "../matrix/read/source";
 
 /**
  * Properties over generated access matrices. Each generated matrix is written as YAML and loaded like a user's

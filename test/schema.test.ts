@@ -3,9 +3,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import * as yaml from "js-yaml";
-import { loadMatrixText } from "../matrix/load";
-import { matrixJsonSchema } from "../matrix/schema";
-import { folderFiles } from "../matrix/source";
+import { loadMatrixText } from "../matrix/checks/pipeline";
+import { matrixJsonSchema } from "../matrix/validate/schema";
+import { folderFiles } from "../matrix/read/source";
 import { ROOT, capture } from "./cliRun";
 
 /** Validates with ajv, as editors (yaml-language-server) and other tools do: every error, as a dotted path. */

@@ -3,9 +3,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { loadMatrixFile, loadMatrixText } from "../matrix/load";
-import { formatProblem } from "../matrix/problems";
-import { folderFiles } from "../matrix/source";
+import { loadMatrixFile, loadMatrixText } from "../matrix/checks/pipeline";
+import { formatProblem } from "../matrix/common/problems";
+import { folderFiles } from "../matrix/read/source";
 import { capture } from "./cliRun";
 import { runIndex, sharedMocks, type RecordingMocks } from "./mocks";
 

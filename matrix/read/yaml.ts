@@ -1,5 +1,5 @@
 import { CORE_SCHEMA, EVENT_ID, SCALAR_STYLE, YAMLException, constructFromEvents, getScalarValue, parseEvents, type Event, type ScalarEvent } from "js-yaml";
-import { formatPath, type DocPath, type Problem } from "./problems";
+import { formatPath, type DocPath, type Problem } from "../common/problems";
 
 /**
  * YAML parsing with source positions.

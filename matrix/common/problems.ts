@@ -1,4 +1,4 @@
-import { byText } from "./plan";
+import { byText } from "./order";
 
 /**
  * A problem found in an access matrix, located in its source file.

@@ -1,9 +1,6 @@
-import { managedPolicyArn, partitionOf } from "./policies";
-import type { Matrix } from "./schema";
-
 /**
  * What makes a permission set privileged: the one definition used by the guardrails (session limits, who may hold
- * it where) and by the risk summary of `diff`.
+ * it where), by the risk summary of `diff`, and by the schema's description of `guardrails.privileged.automatic`.
  */
 
 /** AWS managed policies that grant administrator access, or the means to get it. */
@@ -76,25 +73,7 @@ export function privilegeReasons(managedPolicyArns: readonly string[], inlinePol
   return out;
 }
 
-/**
- * The privileged permission sets of a matrix and why: automatically by their policies (unless
- * `guardrails.privileged.automatic` is false), and every set `guardrails.privileged.permissionSets` names.
- */
-export function privilegedSets(matrix: Matrix, inlinePolicies: ReadonlyMap<string, string>): Map<string, string[]> {
-  const partition = partitionOf(matrix.identityCenter.region);
-  const rules = matrix.guardrails?.privileged;
-  const named = new Set(rules?.permissionSets ?? []);
-  const out = new Map<string, string[]>();
-  for (const [name, set] of Object.entries(matrix.permissionSets ?? {})) {
-    const reasons =
-      rules?.automatic === false
-        ? []
-        : privilegeReasons(
-            (set.managedPolicies ?? []).map((p) => managedPolicyArn(p, partition)),
-            inlinePolicies.get(name),
-          );
-    if (named.has(name)) reasons.push("named in guardrails.privileged.permissionSets");
-    if (reasons.length) out.set(name, reasons);
-  }
-  return out;
-}
+/** What `guardrails.privileged.automatic` turns on, in the words editors show (generated from the lists above). */
+export const AUTOMATIC_PRIVILEGE_DESCRIPTION =
+  `Treat as privileged every set with ${PRIVILEGED_MANAGED_POLICIES.join(", ")}, or an inline policy that allows any action able to ` +
+  `escalate (${ESCALATION_ACTIONS.join(", ")}; wildcards match as IAM reads them) or allows everything but its NotAction; default true.`;

@@ -1,33 +1,42 @@
 import { z } from "zod";
-import { MANAGED_POLICY_REF } from "./policies";
+import {
+  ACCOUNT_ID,
+  DEFAULT_SESSION_DURATION,
+  IDENTITY_TEXT_MAX,
+  PERMISSION_SET_DESCRIPTION_MAX,
+  PERMISSION_SET_NAME,
+  POLICY_NAME,
+  POLICY_PATH,
+  REGION,
+  RELAY_STATE_MAX,
+  SESSION_DURATION,
+  TAG_KEY,
+  TAG_VALUE_MAX,
+  USER_NAME,
+} from "../aws/limits";
+import { MANAGED_POLICY_REF } from "../aws/policies";
+import { AUTOMATIC_PRIVILEGE_DESCRIPTION } from "../aws/privilege";
 
 /**
  * The access matrix, version 1: the shape of access.yaml.
  *
  * Structure only. Rules that need the whole document (references between sections, uniqueness, limits across
- * fields) live in check.ts, so that every problem is reported in one run. No transforms here: the same schema
+ * fields) live in checks/, so that every problem is reported in one run. No transforms here: the same schema
  * generates access.schema.json for editors.
  */
 
 const described = <T extends z.ZodType>(schema: T, description: string): T => schema.meta({ description });
 
-export const PERMISSION_SET_NAME = /^[\w+=,.@-]{1,32}$/;
-export const ACCOUNT_ID = /^\d{12}$/;
 export const ACCOUNT_KEY = /^[A-Za-z0-9][\w.+@-]{0,63}$/;
 export const GROUP_KEY = /^[\w+=,.@-]{1,128}$/;
-export const USER_NAME = /^\S{1,128}$/;
 export const OU_PATH = /^[^/\s](?:[^/]*[^/\s])?(?:\/[^/\s](?:[^/]*[^/\s])?)*$/;
-export const SESSION_DURATION = /^PT(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$/;
-export const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
-const POLICY_NAME = /^[\w+=,.@-]{1,128}$/;
-const POLICY_PATH = /^\/(?:[\x21-\x7e]+\/)?$/;
 
 const text = (max: number, what: string) => z.string().min(1, `${what} must not be empty`).max(max, `${what} must be at most ${max} characters`);
 
 const tags = described(
   z.record(
-    z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, "a tag key must be 1-128 letters, digits, spaces or _.:/=+-@"),
-    z.string().max(256, "a tag value must be at most 256 characters"),
+    z.string().regex(TAG_KEY, "a tag key must be 1-128 letters, digits, spaces or _.:/=+-@"),
+    z.string().max(TAG_VALUE_MAX, `a tag value must be at most ${TAG_VALUE_MAX} characters`),
   ),
   "Tags: key to value.",
 );
@@ -52,12 +61,12 @@ export const AccountSchema = z.strictObject({
 });
 
 export const PermissionSetSchema = z.strictObject({
-  description: described(text(700, "description"), "Shown in the AWS access portal.").optional(),
+  description: described(text(PERMISSION_SET_DESCRIPTION_MAX, "description"), "Shown in the AWS access portal.").optional(),
   sessionDuration: described(
     z.string().regex(SESSION_DURATION, 'a session duration is ISO-8601, e.g. "PT8H" or "PT1H30M"'),
-    "ISO-8601 duration from PT1H to PT12H; default PT1H.",
+    `ISO-8601 duration from PT1H to PT12H; default ${DEFAULT_SESSION_DURATION}.`,
   ).optional(),
-  relayState: described(text(240, "relayState"), "URL the console opens after sign-in.").optional(),
+  relayState: described(text(RELAY_STATE_MAX, "relayState"), "URL the console opens after sign-in.").optional(),
   managedPolicies: described(
     z.array(z.string().regex(MANAGED_POLICY_REF, "an AWS managed policy is a name such as AdministratorAccess, or its ARN")),
     "AWS managed policies by name (AdministratorAccess, ViewOnlyAccess) or ARN.",
@@ -79,16 +88,16 @@ export const PermissionSetSchema = z.strictObject({
 });
 
 export const GroupSchema = z.strictObject({
-  displayName: described(text(1024, "displayName"), "Display name in the identity store; default the group's key.").optional(),
-  description: text(1024, "description").optional(),
+  displayName: described(text(IDENTITY_TEXT_MAX, "displayName"), "Display name in the identity store; default the group's key.").optional(),
+  description: text(IDENTITY_TEXT_MAX, "description").optional(),
   members: described(z.array(z.string()), "User names of the members.").optional(),
   external: described(z.boolean(), "Provisioned by an external identity provider (SCIM): looked up by display name, never created or deleted.").optional(),
 });
 
 export const UserSchema = z.strictObject({
-  displayName: text(1024, "displayName").optional(),
-  givenName: text(1024, "givenName").optional(),
-  familyName: text(1024, "familyName").optional(),
+  displayName: text(IDENTITY_TEXT_MAX, "displayName").optional(),
+  givenName: text(IDENTITY_TEXT_MAX, "givenName").optional(),
+  familyName: text(IDENTITY_TEXT_MAX, "familyName").optional(),
   email: described(z.email("email must be an email address, e.g. jane@example.com"), "The user's one email address.").optional(),
   groups: described(z.array(z.string()), "Groups the user is a member of (merged with the groups' members lists).").optional(),
   external: described(z.boolean(), "Provisioned by an external identity provider (SCIM): looked up by user name, never created or deleted.").optional(),
@@ -115,7 +124,7 @@ export const AssignmentSchema = z.strictObject({
       tags: tagSelector.optional(),
     })
     .optional(),
-  description: text(1024, "description").optional(),
+  description: text(IDENTITY_TEXT_MAX, "description").optional(),
 });
 
 const duration = (what: string) => described(z.string().regex(SESSION_DURATION, 'a session duration is ISO-8601, e.g. "PT8H" or "PT1H30M"'), what);
@@ -134,10 +143,7 @@ export const GuardrailsSchema = z.strictObject({
   forbidUserAssignments: described(z.boolean(), "Assign groups only: no assignment may name a user.").optional(),
   privileged: described(
     z.strictObject({
-      automatic: described(
-        z.boolean(),
-        "Treat as privileged every set with AdministratorAccess, PowerUserAccess or IAMFullAccess, or an inline policy allowing * or iam:*; default true.",
-      ).optional(),
+      automatic: described(z.boolean(), AUTOMATIC_PRIVILEGE_DESCRIPTION).optional(),
       permissionSets: described(nameList, "Further permission sets to treat as privileged.").optional(),
       maxSessionDuration: duration("The longest session a privileged permission set may have.").optional(),
       accounts: described(
@@ -177,16 +183,6 @@ export const MatrixSchema = z
     ).optional(),
   })
   .meta({ title: "sso-access access matrix", description: "The access matrix of one AWS Organization (access.yaml, version 1)." });
-
-export type Matrix = z.infer<typeof MatrixSchema>;
-export type Account = z.infer<typeof AccountSchema>;
-export type PermissionSet = z.infer<typeof PermissionSetSchema>;
-export type Group = z.infer<typeof GroupSchema>;
-export type User = z.infer<typeof UserSchema>;
-export type Assignment = z.infer<typeof AssignmentSchema>;
-export type TagSelector = NonNullable<Assignment["tags"]>;
-export type AccountSelector = z.infer<typeof AccountSelectorSchema>;
-export type Guardrails = z.infer<typeof GuardrailsSchema>;
 
 /** The JSON Schema editors use to complete and check access.yaml (committed as access.schema.json). */
 export function matrixJsonSchema(): Record<string, unknown> {

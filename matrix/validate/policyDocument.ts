@@ -1,47 +1,7 @@
 import { z } from "zod";
+import { INLINE_POLICY_MAX_CHARS, INLINE_POLICY_MAX_NON_WHITESPACE } from "../aws/limits";
 
-/**
- * IAM policy rules that Identity Center applies to permission sets: AWS managed policy ARNs, and the shape and size
- * of an inline policy document.
- */
-
-/**
- * AWS managed policies for job functions live under the `job-function/` path, so their ARN is not
- * `arn:aws:iam::aws:policy/<name>`. https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_job-functions.html
- */
-export const JOB_FUNCTION_POLICIES: ReadonlySet<string> = new Set([
-  "Billing",
-  "DatabaseAdministrator",
-  "DataScientist",
-  "NetworkAdministrator",
-  "SupportUser",
-  "SystemAdministrator",
-  "ViewOnlyAccess",
-]);
-
-/** A short name (`AdministratorAccess`), a name with its path (`job-function/Billing`), or a full AWS managed policy ARN. */
-export const MANAGED_POLICY_REF = /^(?:arn:aws(?:-[a-z]+)*:iam::aws:policy\/)?(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/;
-
-/** The partition an AWS region belongs to. */
-export function partitionOf(region: string): string {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  if (region.startsWith("us-isob-")) return "aws-iso-b";
-  if (region.startsWith("us-iso-")) return "aws-iso";
-  if (region.startsWith("eu-isoe-")) return "aws-iso-e";
-  return "aws";
-}
-
-/** The ARN of an AWS managed policy given by short name, path/name or ARN. An ARN is kept as written. */
-export function managedPolicyArn(ref: string, partition: string): string {
-  if (ref.startsWith("arn:")) return ref;
-  const path = ref.includes("/") ? ref : JOB_FUNCTION_POLICIES.has(ref) ? `job-function/${ref}` : ref;
-  return `arn:${partition}:iam::aws:policy/${path}`;
-}
-
-/** Inline policy size limits of Identity Center (characters of the JSON sent, and non-whitespace characters). */
-export const INLINE_POLICY_MAX_CHARS = 32_768;
-export const INLINE_POLICY_MAX_NON_WHITESPACE = 10_240;
+/** The shape and size of an inline policy document, as Identity Center accepts it for a permission set. */
 
 const stringOrList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 const ACTION = /^(\*|[a-zA-Z0-9-]+:[\w*?-]+)$/;

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Problem } from "./problems";
+import type { Problem } from "../common/problems";
 
 /** The largest file read: an organization of 1,000 accounts and 5,000 users is well under 2 MB. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { TYPE, byText, planDecls, type Plan } from "./plan";
+import { TYPE, planDecls, type Plan } from "../expand/plan";
+import { byText } from "../common/order";
 
 /**
  * The guard against mass removal. A deployment that would delete more than a share of the assignments,

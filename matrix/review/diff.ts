@@ -1,9 +1,12 @@
-import { effectiveAccess, groupMembers, targetKey, viaText, type Access, type Grant, type Target } from "./access";
-import type { ValidMatrix } from "./load";
-import { LOOKUP, TYPE, byText, type AssignmentRow, type ComponentPlan, type Part, type Plan, type Value } from "./plan";
-import { PRIVILEGED_MANAGED_POLICIES, privilegedSets } from "./privilege";
+import { effectiveAccess, targetKey, viaText, type Access, type Grant, type Target } from "./effectiveAccess";
+import { groupMembers } from "../model/members";
+import type { ValidMatrix } from "../model/matrix";
+import { LOOKUP, TYPE, type AssignmentRow, type ComponentPlan, type Part, type Plan, type Value } from "../expand/plan";
+import { byText } from "../common/order";
+import { PRIVILEGED_MANAGED_POLICIES } from "../aws/privilege";
+import { privilegedSets } from "../model/privileged";
 import { checkRemovals, deployedOf } from "./removalGuard";
-import type { Matrix } from "./schema";
+import type { Matrix } from "../model/matrix";
 
 /**
  * The access change between two versions of access.yaml, in people's terms: who gains and loses what, where, and

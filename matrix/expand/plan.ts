@@ -1,3 +1,5 @@
+import { byText } from "../common/order";
+
 /**
  * The plan: every resource the Pulumi program registers, with its type, logical name, parent and inputs.
  *
@@ -118,9 +120,6 @@ export interface Plan {
 }
 
 export const declKey = (type: string, name: string): string => `${type}::${name}`;
-
-/** Code-unit order: the same on every machine and locale. */
-export const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export function isRef(value: Value): value is Ref {
   return typeof value === "object" && value !== null && !Array.isArray(value) && ("$ref" in value || "$lookup" in value || "$instance" in value);

@@ -1,7 +1,7 @@
 import type { z } from "zod";
-import type { Locator } from "./yaml";
-import type { DocPath, Problem } from "./problems";
-import { didYouMean } from "./suggest";
+import type { Locator } from "../read/yaml";
+import type { DocPath, Problem } from "../common/problems";
+import { didYouMean } from "../common/suggest";
 
 /**
  * Turns zod issues into located problems with plain messages.

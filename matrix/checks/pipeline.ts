@@ -1,22 +1,18 @@
 import * as path from "node:path";
-import { checkMatrix } from "./check";
+import { MatrixError, sortProblems, type Problem } from "../common/problems";
+import type { ValidMatrix } from "../model/matrix";
+import { folderFiles, readText, type SiblingFiles } from "../read/source";
+import { parseYaml } from "../read/yaml";
+import { MatrixSchema } from "../validate/schema";
+import { zodProblems } from "../validate/zodProblems";
+import { checkMatrix } from "./checkMatrix";
 import { checkGuardrails } from "./guardrails";
-import { MatrixError, sortProblems, type Problem } from "./problems";
-import { MatrixSchema, type Matrix } from "./schema";
-import { folderFiles, readText, type SiblingFiles } from "./source";
-import { parseYaml, type Locator } from "./yaml";
-import { zodProblems } from "./zodProblems";
 
-/** An access matrix that passed every check. */
-export interface ValidMatrix {
-  /** The file as shown in messages. */
-  readonly file: string;
-  readonly matrix: Matrix;
-  /** Compact JSON of each permission set's inline policy (from inlinePolicy or inlinePolicyFile), by set name. */
-  readonly inlinePolicies: ReadonlyMap<string, string>;
-  /** Source positions, for tools that point back into the file. */
-  readonly locator: Locator;
-}
+/**
+ * The one way a file becomes a valid matrix: read (bytes, UTF-8, YAML with positions), validate (the zod schema),
+ * check (references and limits, then the organization's guardrails). Every problem of every stage is returned,
+ * located and sorted.
+ */
 
 export type LoadResult = { readonly ok: true; readonly value: ValidMatrix } | { readonly ok: false; readonly problems: Problem[] };
 

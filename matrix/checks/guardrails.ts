@@ -1,0 +1,130 @@
+import { DEFAULT_SESSION_DURATION, durationSeconds } from "../aws/limits";
+import { byText } from "../common/order";
+import type { DocPath, Problem } from "../common/problems";
+import { didYouMean } from "../common/suggest";
+import { accountLabel, inventoryOf, reachedAccounts, selectAccounts } from "../model/accounts";
+import type { AccountSelector, Guardrails, Matrix, ValidMatrix } from "../model/matrix";
+import { privilegedSets } from "../model/privileged";
+import { isMap, itemsOf, type Document } from "./document";
+import { checkSessionDuration } from "./sessions";
+import { targetChecks } from "./targets";
+
+/**
+ * The organization's own rules, written in `guardrails:` of access.yaml and enforced wherever the file is loaded
+ * (check, plan, every offline command, pulumi preview and up). They run on a file that passed every other check,
+ * since they reason about what it grants; each violation names its rule and is located where the fix goes.
+ */
+
+/** Before the rules can judge the file: their durations are possible, and every name they use resolves. */
+export function checkGuardrailReferences(doc: Document): void {
+  if (!isMap(doc.raw.guardrails)) return;
+  const g = doc.raw.guardrails;
+  checkSessionDuration(doc, g.maxSessionDuration, ["guardrails", "maxSessionDuration"]);
+  const privileged = isMap(g.privileged) ? g.privileged : {};
+  const p = ["guardrails", "privileged"];
+  checkSessionDuration(doc, privileged.maxSessionDuration, [...p, "maxSessionDuration"]);
+  itemsOf(privileged.permissionSets).forEach((ps, i) => {
+    const known = doc.permissionSets.keys;
+    if (typeof ps === "string" && !known.includes(ps)) doc.at([...p, "permissionSets", i], `unknown permission set "${ps}"${didYouMean(ps, known)}`);
+  });
+  itemsOf(privileged.groups).forEach((group, i) => {
+    const known = doc.groups.keys;
+    if (typeof group === "string" && !known.includes(group)) doc.at([...p, "groups", i], `unknown group "${group}"${didYouMean(group, known)}`);
+  });
+  targetChecks(doc)(isMap(privileged.accounts) ? privileged.accounts : {}, [...p, "accounts"]);
+}
+
+type Report = (path: DocPath, message: string, where?: "key" | "value") => void;
+
+export function checkGuardrails(valid: ValidMatrix): Problem[] {
+  const { matrix, locator } = valid;
+  const rules = matrix.guardrails;
+  if (!rules) return [];
+  const problems: Problem[] = [];
+  const at: Report = (p, message, where = "value") => problems.push(locator.problem(p, message, where));
+  const privileged = privilegedSets(matrix, valid.inlinePolicies);
+  const because = (set: string) => `"${set}" is privileged (${privileged.get(set)!.join(", ")})`;
+  checkSessions(matrix, rules, privileged, because, at);
+  if (rules.requireDescriptions) checkDescriptions(matrix, at);
+  checkHolders(matrix, rules, privileged, because, at);
+  return problems;
+}
+
+/** Session durations: of every set, and of privileged sets. */
+function checkSessions(matrix: Matrix, rules: Guardrails, privileged: ReadonlyMap<string, unknown>, because: (set: string) => string, at: Report): void {
+  const limit = rules.maxSessionDuration !== undefined ? durationSeconds(rules.maxSessionDuration)! : undefined;
+  const privilegedLimit = rules.privileged?.maxSessionDuration !== undefined ? durationSeconds(rules.privileged.maxSessionDuration)! : undefined;
+  for (const [name, set] of Object.entries(matrix.permissionSets ?? {})) {
+    const seconds = durationSeconds(set.sessionDuration ?? DEFAULT_SESSION_DURATION)!;
+    const where: [DocPath, "key" | "value"] =
+      set.sessionDuration !== undefined ? [["permissionSets", name, "sessionDuration"], "value"] : [["permissionSets", name], "key"];
+    const shown = set.sessionDuration ?? `${DEFAULT_SESSION_DURATION} (the default)`;
+    if (limit !== undefined && seconds > limit) {
+      at(
+        where[0],
+        `guardrail maxSessionDuration: session duration ${shown} is longer than the ${rules.maxSessionDuration} the guardrails allow; shorten it`,
+        where[1],
+      );
+    }
+    if (privilegedLimit !== undefined && privileged.has(name) && seconds > privilegedLimit) {
+      at(
+        where[0],
+        `guardrail privileged.maxSessionDuration: ${because(name)}; its session duration ${shown} is longer than ${rules.privileged!.maxSessionDuration}; shorten it`,
+        where[1],
+      );
+    }
+  }
+}
+
+/** Every permission set, and every group created here, says what it is for. */
+function checkDescriptions(matrix: Matrix, at: Report): void {
+  for (const [name, set] of Object.entries(matrix.permissionSets ?? {})) {
+    if (set.description === undefined)
+      at(["permissionSets", name], `guardrail requireDescriptions: permission set "${name}" has no description; say what it grants and to whom`, "key");
+  }
+  for (const [key, group] of Object.entries(matrix.groups ?? {})) {
+    if (!group.external && group.description === undefined)
+      at(["groups", key], `guardrail requireDescriptions: group "${key}" has no description; say who belongs in it`, "key");
+  }
+}
+
+/** A selector that chooses something: a non-empty list or map, or true. `accounts: []` or `tags: {}` choose nothing, so they guard every account. */
+const chooses = (selector: AccountSelector) =>
+  Object.values(selector).some((v) => v === true || (Array.isArray(v) ? v.length > 0 : typeof v === "object" && v !== null && Object.keys(v).length > 0));
+
+/** Who may hold what: groups only; privileged sets only to the allowed groups in the guarded accounts. */
+function checkHolders(matrix: Matrix, rules: Guardrails, privileged: ReadonlyMap<string, unknown>, because: (set: string) => string, at: Report): void {
+  const inventory = inventoryOf(matrix.accounts);
+  const privilegedRules = rules.privileged;
+  const guarded =
+    privilegedRules && (privilegedRules.accounts !== undefined || privilegedRules.groups !== undefined)
+      ? privilegedRules.accounts && chooses(privilegedRules.accounts)
+        ? selectAccounts(privilegedRules.accounts, inventory, false)
+        : new Set(inventory.map((a) => a.id))
+      : undefined;
+  const allowed = privilegedRules?.groups ?? [];
+  const label = new Map(inventory.map((a) => [a.id, accountLabel(a.name, a.id)]));
+  const holders = allowed.length ? `only the groups ${allowed.join(", ")} may hold it` : "no group may hold it";
+  (matrix.assignments ?? []).forEach((entry, i) => {
+    if (rules.forbidUserAssignments && entry.user !== undefined) {
+      at(
+        ["assignments", i, "user"],
+        `guardrail forbidUserAssignments: assign a group, not the user "${entry.user}"; put the user in a group that holds this access`,
+      );
+    }
+    if (!guarded) return;
+    // Every set of an entry reaches the same accounts.
+    const reached = reachedAccounts(entry, inventory)
+      .filter((id) => guarded.has(id))
+      .sort(byText)
+      .map((id) => label.get(id)!);
+    const accounts = reached.length > 3 ? `${reached.slice(0, 3).join(", ")} and ${reached.length - 3} more` : reached.join(", ");
+    entry.permissionSets.forEach((set, j) => {
+      if (!privileged.has(set) || !reached.length) return;
+      const path = ["assignments", i, "permissionSets", j];
+      if (entry.user !== undefined) at(path, `guardrail privileged.groups: ${because(set)}: in ${accounts} ${holders}, never a user directly`);
+      else if (!allowed.includes(entry.group!))
+        at(path, `guardrail privileged.groups: ${because(set)}: in ${accounts} ${holders}, not the group "${entry.group}"`);
+    });
+  });
+}

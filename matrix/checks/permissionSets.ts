@@ -1,0 +1,109 @@
+import * as path from "node:path";
+import { MAX_ATTACHED_POLICIES } from "../aws/limits";
+import { managedPolicyArn } from "../aws/policies";
+import type { DocPath, Problem } from "../common/problems";
+import { attachedPolicyCount, type PermissionSet } from "../model/matrix";
+import type { SiblingFiles } from "../read/source";
+import { parseYaml, type Locator } from "../read/yaml";
+import { PolicyDocumentSchema, inlinePolicyJson } from "../validate/policyDocument";
+import { zodProblems } from "../validate/zodProblems";
+import type { Document } from "./document";
+import { checkSessionDuration } from "./sessions";
+
+/**
+ * Permission sets: session range, policy counts and duplicates, partitions of policy ARNs, the boundary, and the
+ * inline policy (written inline or in a policy file) as an IAM identity policy. Returns the compact JSON of every
+ * valid inline policy, by set name: what the expansion declares.
+ */
+export function checkPermissionSets(doc: Document): Map<string, string> {
+  const inlinePolicies = new Map<string, string>();
+  for (const [name, set] of doc.permissionSets.valid) {
+    const base = ["permissionSets", name];
+    if (set.sessionDuration !== undefined) checkSessionDuration(doc, set.sessionDuration, [...base, "sessionDuration"]);
+    checkPolicies(doc, base, set);
+    const boundary = set.permissionsBoundary;
+    if (boundary && (boundary.managedPolicy === undefined) === (boundary.customerManagedPolicy === undefined)) {
+      doc.at([...base, "permissionsBoundary"], "a permissions boundary is exactly one of managedPolicy or customerManagedPolicy");
+    }
+    let json: string | undefined;
+    if (set.inlinePolicy !== undefined && set.inlinePolicyFile !== undefined) {
+      doc.at([...base, "inlinePolicyFile"], "a permission set has one inline policy: write inlinePolicy or inlinePolicyFile, not both");
+    } else if (set.inlinePolicy !== undefined) {
+      json = checkPolicy(set.inlinePolicy, doc.locator, [...base, "inlinePolicy"], doc.problems);
+    } else if (set.inlinePolicyFile !== undefined) {
+      json = checkPolicyFile(set.inlinePolicyFile, doc.files, doc.locator, [...base, "inlinePolicyFile"], doc.problems);
+    }
+    if (json !== undefined) inlinePolicies.set(name, json);
+  }
+  return inlinePolicies;
+}
+
+/** Managed and customer managed policies: how many, each once, managed ones in the partition of the region. */
+function checkPolicies(doc: Document, base: DocPath, set: PermissionSet): void {
+  const managed = set.managedPolicies ?? [];
+  const count = attachedPolicyCount(set);
+  if (count > MAX_ATTACHED_POLICIES) {
+    doc.at(
+      base,
+      `${count} managed and customer managed policies are attached; Identity Center allows at most ${MAX_ATTACHED_POLICIES} per permission set`,
+      "key",
+    );
+  }
+  const arns = managed.map((policy) => managedPolicyArn(policy, doc.partition));
+  arns.forEach((arn, i) => {
+    if (arns.indexOf(arn) !== i) doc.at([...base, "managedPolicies", i], `${managed[i]} is listed twice (as ${arn}); list it once`);
+    else if (!arn.startsWith(`arn:${doc.partition}:`))
+      doc.at([...base, "managedPolicies", i], `${arn} is not in partition ${doc.partition} of region ${doc.region}; write the policy by name`);
+  });
+  const customer = (set.customerManagedPolicies ?? []).map((p) => `${p.path ?? "/"}${p.name}`);
+  customer.forEach((policy, i) => {
+    if (customer.indexOf(policy) !== i) doc.at([...base, "customerManagedPolicies", i], `customer managed policy ${policy} is listed twice; list it once`);
+  });
+}
+
+/** Validates an inline policy document at `p` of the matrix; returns its compact JSON when valid. */
+function checkPolicy(document: unknown, locator: Locator, p: DocPath, problems: Problem[]): string | undefined {
+  const parsed = PolicyDocumentSchema.safeParse(document, { reportInput: true });
+  if (!parsed.success) {
+    problems.push(...zodProblems(parsed.error.issues, locator, p, PolicyDocumentSchema, document));
+    return undefined;
+  }
+  const { json, problem } = inlinePolicyJson(parsed.data);
+  if (problem) {
+    problems.push(locator.problem(p, problem, "key"));
+    return undefined;
+  }
+  return json;
+}
+
+/**
+ * Reads a policy file named relative to access.yaml. The file must stay inside the folder of access.yaml: a path
+ * that climbs out (`../`), an absolute path or a link that points outside is refused, since a reviewer of
+ * access.yaml would not see what it pulls in.
+ */
+function checkPolicyFile(relative: string, files: SiblingFiles, locator: Locator, p: DocPath, problems: Problem[]): string | undefined {
+  const fail = (message: string) => {
+    problems.push(locator.problem(p, message));
+    return undefined;
+  };
+  const here = path.basename(locator.file);
+  if (path.isAbsolute(relative) || path.posix.isAbsolute(relative) || path.win32.isAbsolute(relative)) {
+    return fail(`"${relative}" is an absolute path; name the policy file relative to the folder of ${here}`);
+  }
+  const normal = path.posix.normalize(relative.replace(/\\/g, "/"));
+  if (normal === "." || normal === "./") return fail(`policy file "${relative}" is a folder; name a JSON file`);
+  if (normal === ".." || normal.startsWith("../")) return fail(`"${relative}" leaves the folder of ${here}; keep policy files beside it`);
+  const shownName = path.join(path.dirname(locator.file), relative);
+  const text = files.read(normal, shownName);
+  if (typeof text === "string") return fail(text.replace("access.yaml", here));
+  if (!text.ok) {
+    problems.push(...text.problems);
+    return undefined;
+  }
+  const parsed = parseYaml(text.text, shownName);
+  if (!parsed.ok) {
+    problems.push(...parsed.problems);
+    return undefined;
+  }
+  return checkPolicy(parsed.value, parsed.locator, [], problems);
+}

@@ -1,0 +1,42 @@
+import { IAM_DEFAULT_POLICIES_PER_ROLE } from "../aws/limits";
+import type { DocPath, Problem } from "../common/problems";
+import { attachedPolicyCount, type ValidMatrix } from "../model/matrix";
+
+/** Findings that are not errors: `check --warnings` prints them and still exits 0. */
+export function checkWarnings(valid: ValidMatrix, assigned: ReadonlySet<string>): Problem[] {
+  const { matrix, locator } = valid;
+  const out: Problem[] = [];
+  const warn = (p: DocPath, message: string) => out.push(locator.problem(p, `warning: ${message}`, "key"));
+  for (const [name, set] of Object.entries(matrix.permissionSets ?? {})) {
+    const count = attachedPolicyCount(set);
+    if (count > IAM_DEFAULT_POLICIES_PER_ROLE) {
+      warn(
+        ["permissionSets", name],
+        `${count} managed and customer managed policies; IAM allows ${IAM_DEFAULT_POLICIES_PER_ROLE} per role unless the quota is raised in every account the set is assigned to`,
+      );
+    }
+    if (!assigned.has(name)) warn(["permissionSets", name], `permission set "${name}" is assigned nowhere; assign it or remove it`);
+  }
+  const members = new Set<string>();
+  for (const group of Object.values(matrix.groups ?? {})) for (const m of group.members ?? []) members.add(m);
+  for (const [name, user] of Object.entries(matrix.users ?? {})) if (user.groups?.length) members.add(name);
+  const principals = new Set((matrix.assignments ?? []).map((a) => a.group ?? `user:${a.user}`));
+  for (const [key, group] of Object.entries(matrix.groups ?? {})) {
+    const hasMembers = (group.members?.length ?? 0) > 0 || Object.values(matrix.users ?? {}).some((u) => u.groups?.includes(key));
+    if (!group.external && !hasMembers && !principals.has(key)) warn(["groups", key], `group "${key}" has no members and no assignments; fill it or remove it`);
+  }
+  for (const [name, user] of Object.entries(matrix.users ?? {})) {
+    if (!user.external && !members.has(name)) warn(["users", name], `user "${name}" is in no group; access by group membership is easier to review`);
+  }
+  (matrix.guardrails?.privileged?.groups ?? []).forEach((group, i) => {
+    if (matrix.groups?.[group]?.external) {
+      out.push(
+        locator.problem(
+          ["guardrails", "privileged", "groups", i],
+          `warning: group "${group}" is external: who may hold privileged sets is decided in your identity provider, not reviewed here`,
+        ),
+      );
+    }
+  });
+  return out;
+}

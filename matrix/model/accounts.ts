@@ -1,0 +1,118 @@
+import { byText } from "../common/order";
+import type { Account, AccountSelector, Assignment } from "./matrix";
+
+/**
+ * The account inventory and how targets choose from it: by inventory name or id, OU path (an OU and everything
+ * below it), tags, or all accounts; exclusions; the management account skipped by broad targets. The expansion,
+ * the checks and the guardrails all choose accounts through this module.
+ */
+
+export interface InventoryAccount extends Account {
+  readonly name: string;
+}
+
+/** The inventory as a list sorted by account id: name and account. */
+export function inventoryOf(accounts: Readonly<Record<string, Account>> | ReadonlyMap<string, Account>): InventoryAccount[] {
+  const entries = accounts instanceof Map ? [...accounts] : Object.entries(accounts);
+  return entries.map(([name, account]) => ({ ...account, name })).sort((a, b) => byText(a.id, b.id));
+}
+
+/** `sandbox (333333333333)`: how an account is named in messages. */
+export const accountLabel = (name: string, id: string): string => `${name} (${id})`;
+
+/** The ids of the accounts an entry reaches: its targets less its exclusions (an exclusion wins over everything). */
+export function reachedAccounts(entry: Assignment, inventory: readonly InventoryAccount[]): string[] {
+  const excluded = selectAccounts(entry.exclude ?? {}, inventory, false);
+  return [...selectAccounts(entry, inventory, true)].filter((id) => !excluded.has(id));
+}
+
+/**
+ * The ids of the accounts a selector chooses: accounts named (by inventory name or id), and every account in one
+ * of `ous` (or below), matching all of `tags`, or any account with `allAccounts`. With `skipManagement`, the OU,
+ * tag and all-account choices leave out the management account (naming it still chooses it).
+ */
+export function selectAccounts(selector: AccountSelector, inventory: readonly InventoryAccount[], skipManagement: boolean): Set<string> {
+  const index = indexOf(inventory);
+  const chosen = new Set<string>();
+  for (const ref of selector.accounts ?? []) {
+    const id = index.byRef.get(ref);
+    if (id !== undefined) chosen.add(id);
+  }
+  const add = (ids: Iterable<string>) => {
+    for (const id of ids) if (!(skipManagement && index.management.has(id))) chosen.add(id);
+  };
+  if (selector.allAccounts) add(index.all);
+  for (const ou of selector.ous ?? []) add(index.byOu.get(ou) ?? []);
+  const tags = Object.entries(selector.tags ?? {});
+  if (tags.length) {
+    // Every key must match: intersect, per key, the accounts with any accepted value.
+    const perKey = tags.map(
+      ([key, wanted]) => new Set((Array.isArray(wanted) ? wanted : [wanted]).flatMap((value) => index.byTag.get(`${key}\u0000${value}`) ?? [])),
+    );
+    perKey.sort((a, b) => a.size - b.size);
+    add([...perKey[0]].filter((id) => perKey.every((ids) => ids.has(id))));
+  }
+  return chosen;
+}
+
+/** Lookups over one inventory, built once per inventory: selecting is then proportional to what is selected. */
+interface AccountIndex {
+  readonly all: readonly string[];
+  readonly management: ReadonlySet<string>;
+  /** Inventory name and id to id. */
+  readonly byRef: ReadonlyMap<string, string>;
+  /** Id to inventory name. */
+  readonly nameOf: ReadonlyMap<string, string>;
+  /** OU path to the ids of every account in it or below. */
+  readonly byOu: ReadonlyMap<string, readonly string[]>;
+  /** `key\0value` to the ids of the accounts with that tag. */
+  readonly byTag: ReadonlyMap<string, readonly string[]>;
+}
+
+const indexes = new WeakMap<readonly InventoryAccount[], AccountIndex>();
+
+function indexOf(inventory: readonly InventoryAccount[]): AccountIndex {
+  const known = indexes.get(inventory);
+  if (known) return known;
+  const byRef = new Map<string, string>();
+  const byOu = new Map<string, string[]>();
+  const byTag = new Map<string, string[]>();
+  const push = (map: Map<string, string[]>, key: string, id: string) => {
+    if (!map.has(key)) map.set(key, []);
+    map.get(key)!.push(id);
+  };
+  for (const a of inventory) {
+    byRef.set(a.name, a.id);
+    byRef.set(a.id, a.id);
+    for (const ou of ouPrefixes(a.ou)) push(byOu, ou, a.id);
+    for (const [key, value] of Object.entries(a.tags ?? {})) push(byTag, `${key}\u0000${value}`, a.id);
+  }
+  const nameOf = new Map(inventory.map((a) => [a.id, a.name]));
+  const index = { all: inventory.map((a) => a.id), management: new Set(inventory.filter((a) => a.management).map((a) => a.id)), byRef, nameOf, byOu, byTag };
+  indexes.set(inventory, index);
+  return index;
+}
+
+/** Everything an OU target can name: each account's OU and all of its ancestors. */
+export function ouPrefixes(ou: string | undefined): string[] {
+  if (!ou) return [];
+  const parts = ou.split("/");
+  return parts.map((_, i) => parts.slice(0, i + 1).join("/"));
+}
+
+/** Every OU path a target can name in this inventory: each account's OU and all of its ancestors. */
+export function ouTargets(inventory: readonly InventoryAccount[]): Set<string> {
+  return new Set(inventory.flatMap((a) => ouPrefixes(a.ou)));
+}
+
+/** The values each tag key has in this inventory. */
+export function tagValues(inventory: readonly InventoryAccount[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const account of inventory) {
+    for (const [k, v] of Object.entries(account.tags ?? {})) {
+      if (!out.has(k)) out.set(k, new Set());
+      out.get(k)!.add(v);
+    }
+  }
+  return out;
+}
