@@ -14,22 +14,6 @@ export type DiffFormat = (typeof DIFF_FORMATS)[number];
 /** The first line of a pull request comment, so a workflow can find and update its earlier comment. */
 export const COMMENT_MARKER = "<!-- sso-access diff -->";
 
-const LABELS: Record<string, string> = {
-  sessionDuration: "session duration",
-  managedPolicies: "managed policies",
-  customerManagedPolicies: "customer managed policies",
-  inlinePolicy: "inline policy",
-  permissionsBoundary: "permissions boundary",
-  relayState: "relay state",
-  displayName: "display name",
-  givenName: "given name",
-  familyName: "family name",
-  ou: "OU",
-  startUrl: "start URL",
-};
-
-const label = (field: string) => LABELS[field] ?? field;
-
 function show(value: Value | null | undefined): string {
   if (value === null || value === undefined) return "(none)";
   if (typeof value === "object" && !Array.isArray(value)) {
@@ -44,11 +28,9 @@ function show(value: Value | null | undefined): string {
 
 /** `session duration PT8H -> PT4H`, `managed policies + IAMReadOnlyAccess, - ReadOnlyAccess`, `inline policy changed`. */
 export function describeChange(c: FieldChange, arrow: string): string {
-  if (c.added || c.removed) {
-    return `${label(c.field)} ${[...(c.added ?? []).map((p) => `+ ${p}`), ...(c.removed ?? []).map((p) => `- ${p}`)].join(", ")}`;
-  }
-  if (c.field === "inlinePolicy") return `inline policy ${c.from == null ? "added" : c.to == null ? "removed" : "changed"}`;
-  return `${label(c.field)} ${show(c.from)} ${arrow} ${show(c.to)}`;
+  if (c.kind === "list") return `${c.label} ${[...(c.added ?? []).map((p) => `+ ${p}`), ...(c.removed ?? []).map((p) => `- ${p}`)].join(", ")}`;
+  if (c.kind === "document") return `${c.label} ${c.from == null ? "added" : c.to == null ? "removed" : "changed"}`;
+  return `${c.label} ${show(c.from)} ${arrow} ${show(c.to)}`;
 }
 
 /** What the removal guard will do with this change, when the stack's last deployment is the old file. */
@@ -152,9 +134,8 @@ export function renderDiffText(d: AccessDiff, before: string, after: string, pai
       const sign = s.kind === "added" ? "+" : s.kind === "removed" ? "-" : "~";
       signed(sign, s.kind === "changed" ? `${s.name}: ${s.changes.map((c) => describeChange(c, "->")).join("; ")}` : `${s.name} ${s.kind}`);
       lines.push(`      ${setReach(s)}`);
-      const inline = s.changes.find((c) => c.field === "inlinePolicy");
-      if (inline) {
-        for (const l of policyDiff(inline.from, inline.to)) {
+      for (const document of s.changes.filter((c) => c.kind === "document")) {
+        for (const l of policyDiff(document.from, document.to)) {
           lines.push(`      ${l.startsWith("+") ? paint("green", l) : l.startsWith("-") ? paint("red", l) : l.startsWith("@@") ? paint("dim", l) : l}`);
         }
       }
@@ -233,8 +214,8 @@ export function renderDiffMarkdown(d: AccessDiff, before: string, after: string)
     for (const s of d.permissionSets) {
       out.push(s.kind === "changed" ? `- **${md(s.name)}**: ${md(s.changes.map((c) => describeChange(c, "→")).join("; "))}` : `- **${md(s.name)}** ${s.kind}`);
       out.push(`  <br>${md(setReach(s))}`);
-      const inline = s.changes.find((c) => c.field === "inlinePolicy");
-      if (inline) out.push("", "  ```diff", ...policyDiff(inline.from, inline.to).map((l) => `  ${l}`), "  ```");
+      for (const document of s.changes.filter((c) => c.kind === "document"))
+        out.push("", "  ```diff", ...policyDiff(document.from, document.to).map((l) => `  ${l}`), "  ```");
     }
   }
   out.push(

@@ -124,11 +124,16 @@ Assignments granted, by account
     assert.deepEqual(json.users, {
       added: ["lee.chen"],
       removed: ["sam.rivera"],
-      changed: [{ name: "alex.kim", changes: [{ field: "email", from: "alex.kim@professional-af.example", to: "alex.kim@example.org" }] }],
+      changed: [
+        {
+          name: "alex.kim",
+          changes: [{ field: "email", label: "email", kind: "value", from: "alex.kim@professional-af.example", to: "alex.kim@example.org" }],
+        },
+      ],
     });
     assert.deepEqual(json.permissionSets[0].changes.slice(0, 2), [
-      { field: "sessionDuration", from: "PT8H", to: "PT4H" },
-      { field: "managedPolicies", added: ["IAMFullAccess"], removed: [] },
+      { field: "sessionDuration", label: "session duration", kind: "value", from: "PT8H", to: "PT4H" },
+      { field: "managedPolicies", label: "managed policies", kind: "list", added: ["IAMFullAccess"], removed: [] },
     ]);
   });
 
@@ -262,7 +267,7 @@ the guardrails change (requireDescriptions, privileged.groups, privileged.automa
 
 Guardrails
   ~ requireDescriptions true -> false
-  ~ privileged.groups ProfessionalAfAdmins -> ProfessionalAfAdmins, Developers
+  ~ privileged.groups + Developers
   ~ privileged.automatic (none) -> false`,
     });
   });

@@ -42,12 +42,14 @@ function decl(type: ResourceType, name: string, parent: string | null, inputs: D
 
 const ref = (d: Decl, output: string): Ref => ({ $ref: d.key, output });
 
-function lookupDecl(token: LookupDecl["token"], key: string, parent: string, attributePath: string, attributeValue: string): LookupDecl {
+/** A lookup of a user or group by a unique attribute; `field` is the access.yaml key its value comes from. */
+function lookupDecl(token: LookupDecl["token"], key: string, parent: string, attributePath: string, attributeValue: string, field: string): LookupDecl {
   return {
     key,
     token,
     parent,
     args: { identityStoreId: IDENTITY_STORE_ID, alternateIdentifier: { uniqueAttribute: { attributePath, attributeValue } } },
+    fields: { "alternateIdentifier.uniqueAttribute.attributeValue": field },
   };
 }
 
@@ -95,7 +97,7 @@ function expandUsers(matrix: Matrix, root: string): Part[] {
     .map((name) => {
       const user = matrix.users![name];
       if (user.external) {
-        const lookup = lookupDecl(LOOKUP.user, `user/${name}`, root, "UserName", name);
+        const lookup = lookupDecl(LOOKUP.user, `user/${name}`, root, "UserName", name, "userName");
         return { name, children: [], lookups: [lookup], outputs: { userId: { $lookup: lookup.key, output: "userId" } } };
       }
       const resource: Decl = {
@@ -106,6 +108,7 @@ function expandUsers(matrix: Matrix, root: string): Part[] {
           name: { givenName: user.givenName!, familyName: user.familyName! },
           emails: { value: user.email!, primary: true },
         }),
+        fields: { "name.givenName": "givenName", "name.familyName": "familyName", "emails.value": "email" },
         formerParent: { type: TYPE.userComponent, name },
       };
       return { name, children: [resource], lookups: [], outputs: { userId: ref(resource, "userId") } };
@@ -123,7 +126,7 @@ function expandGroups(matrix: Matrix, root: string, users: readonly Part[]): Com
       const displayName = group.displayName ?? key;
       const component = decl(TYPE.groupComponent, key, root);
       if (group.external) {
-        const lookup = lookupDecl(LOOKUP.group, `group/${key}`, component.key, "DisplayName", displayName);
+        const lookup = lookupDecl(LOOKUP.group, `group/${key}`, component.key, "DisplayName", displayName, "displayName");
         return { name: key, component, children: [], lookups: [lookup], outputs: { groupId: { $lookup: lookup.key, output: "groupId" } } };
       }
       const resource = decl(TYPE.group, key, component.key, {
@@ -166,22 +169,31 @@ function expandPermissionSet(
   // Every attachment still comes after (and goes before) every assignment, one edge per assignment instead of
   // one per assignment and attachment, and no two attachments of a set provision it at the same time.
   let after = assignments;
-  const attachment = (type: ResourceType, kind: string, inputs: Record<string, Value>) => {
-    const d = decl(type, attachmentName(name, kind), component.key, { instanceArn: INSTANCE_ARN, permissionSetArn: ref(resource, "arn"), ...inputs }, after);
+  const attachment = (type: ResourceType, kind: string, inputs: Record<string, Value>, fields?: Decl["fields"]) => {
+    const inherited = { instanceArn: INSTANCE_ARN, permissionSetArn: ref(resource, "arn") };
+    const d: Decl = { ...decl(type, attachmentName(name, kind), component.key, { ...inherited, ...inputs }, after), ...(fields ? { fields } : {}) };
     after = [d.key];
     return d;
   };
   const children: Decl[] = [
     resource,
     // Exclusive attachments are declared even when empty: a policy attached by hand in the console is removed.
-    attachment(TYPE.managedPolicies, "managed-policies", {
-      managedPolicyArns: [...new Set((set.managedPolicies ?? []).map((p) => managedPolicyArn(p, partition)))].sort(byText),
-    }),
-    attachment(TYPE.customerManagedPolicies, "customer-managed-policies", {
-      customerManagedPolicyReferences: (set.customerManagedPolicies ?? [])
-        .map((p) => ({ name: p.name, path: p.path ?? "/" }))
-        .sort((a, b) => byText(a.path + a.name, b.path + b.name)),
-    }),
+    attachment(
+      TYPE.managedPolicies,
+      "managed-policies",
+      { managedPolicyArns: [...new Set((set.managedPolicies ?? []).map((p) => managedPolicyArn(p, partition)))].sort(byText) },
+      { managedPolicyArns: "managedPolicies" },
+    ),
+    attachment(
+      TYPE.customerManagedPolicies,
+      "customer-managed-policies",
+      {
+        customerManagedPolicyReferences: (set.customerManagedPolicies ?? [])
+          .map((p) => ({ name: p.name, path: p.path ?? "/" }))
+          .sort((a, b) => byText(a.path + a.name, b.path + b.name)),
+      },
+      { customerManagedPolicyReferences: "customerManagedPolicies" },
+    ),
   ];
   if (inlinePolicy !== undefined) children.push(attachment(TYPE.inlinePolicy, "inline-policy", { inlinePolicy }));
   const boundary = set.permissionsBoundary;

@@ -62,6 +62,11 @@ export interface Decl {
   /** Keys of resources that must be created before (and deleted after) this one. */
   readonly dependsOn: readonly string[];
   /**
+   * The access.yaml key each input expresses, by the input's dotted path, where the two differ (`managedPolicyArns`
+   * expresses `managedPolicies`, `emails.value` a user's `email`). `diff` reports a change of the input under that key.
+   */
+  readonly fields?: { readonly [inputPath: string]: string };
+  /**
    * Where the resource was declared before (a Pulumi alias), so that moving it replaces nothing: it was a child of
    * a component of `type` named `name`, itself a child of this resource's parent.
    */
@@ -75,6 +80,8 @@ export interface LookupDecl {
   /** Key of the component that makes the call. */
   readonly parent: string;
   readonly args: { readonly [key: string]: Value };
+  /** As Decl.fields: the access.yaml key each argument expresses (the display name an external group is found by). */
+  readonly fields?: { readonly [argPath: string]: string };
 }
 
 /** What one entry of the file (a user, group, permission set, or an account's assignments) declares. */

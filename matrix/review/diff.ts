@@ -1,12 +1,28 @@
-import { effectiveAccess, targetKey, viaText, type Access, type Grant, type Target } from "./effectiveAccess";
-import { groupMembers } from "../model/members";
-import type { ValidMatrix } from "../model/matrix";
-import { LOOKUP, TYPE, type AssignmentRow, type ComponentPlan, type Part, type Plan, type Value } from "../expand/plan";
-import { byText } from "../common/order";
 import { PRIVILEGED_MANAGED_POLICIES } from "../aws/privilege";
+import { byText, groupBy } from "../common/order";
+import { plural, verb } from "../common/words";
+import type { AssignmentRow, Plan, Value } from "../expand/plan";
+import { accountLabel } from "../model/accounts";
+import type { Matrix, ValidMatrix } from "../model/matrix";
+import { groupMembers } from "../model/members";
 import { privilegedSets } from "../model/privileged";
+import { AccountSchema, GroupSchema, IdentityCenterSchema, PermissionSetSchema, UserSchema } from "../validate/schema";
+import {
+  declaresDifferently,
+  entityChanges,
+  fieldChanges,
+  labelsOf,
+  otherChanges,
+  shapedKeys,
+  shapes,
+  type EntityChanges,
+  type FieldChange,
+  type Shape,
+} from "./declared";
+import { effectiveAccess, targetKey, viaText, type Access, type Grant, type Target } from "./effectiveAccess";
 import { checkRemovals, deployedOf } from "./removalGuard";
-import type { Matrix } from "../model/matrix";
+
+export type { EntityChanges, FieldChange } from "./declared";
 
 /**
  * The access change between two versions of access.yaml, in people's terms: who gains and loses what, where, and
@@ -62,20 +78,6 @@ export interface MembershipChange {
   readonly removed: readonly string[];
 }
 
-export interface FieldChange {
-  readonly field: string;
-  readonly from?: Value | null;
-  readonly to?: Value | null;
-  readonly added?: readonly string[];
-  readonly removed?: readonly string[];
-}
-
-export interface EntityChanges {
-  readonly added: readonly string[];
-  readonly removed: readonly string[];
-  readonly changed: readonly { readonly name: string; readonly changes: readonly FieldChange[] }[];
-}
-
 export interface PermissionSetChange {
   readonly name: string;
   readonly kind: "added" | "removed" | "changed";
@@ -118,61 +120,51 @@ export interface AccessDiff {
   readonly groups: EntityChanges;
   readonly accounts: EntityChanges;
   readonly permissionSets: readonly PermissionSetChange[];
+  /**
+   * Declarations outside the sections above (a membership or an assignment) that stay but get other inputs, which
+   * replaces them. Empty for every change of access.yaml today; here so that no declared change can go unreported.
+   */
+  readonly resources: readonly { readonly key: string; readonly changes: readonly FieldChange[] }[];
 }
 
 /** Compares two snapshots; `before` undefined means there was no access.yaml (everything is new). */
 export function diffAccess(before: Snapshot | undefined, after: Snapshot): AccessDiff {
-  const people = personChanges(before?.access, after.access);
-  const externalGroups = externalGroupChanges(before?.access, after.access);
   const { granted, revoked } = assignmentChanges(before, after);
-  const memberships = membershipChanges(before?.matrix, after.matrix);
-  const users = entityChanges(components(before?.plan.users), components(after.plan.users));
-  const groups = entityChanges(components(before?.plan.groups), components(after.plan.groups));
-  const accounts = accountChanges(before?.matrix, after.matrix);
-  const permissionSets = permissionSetChanges(before, after);
-  const privilegedGains = privilegedGainsOf(before, after);
-  const settings = before
-    ? fieldChanges(
-        new Map([
-          ["region", before.plan.settings.region],
-          ["startUrl", before.plan.settings.startUrl],
-        ]),
-        new Map([
-          ["region", after.plan.settings.region],
-          ["startUrl", after.plan.settings.startUrl],
-        ]),
-      )
-    : [];
-  const guardrails = fieldChanges(flatten(before?.matrix.guardrails), flatten(after.matrix.guardrails));
-  const changed =
-    guardrails.length + settings.length + people.length + externalGroups.length + granted.length + revoked.length + memberships.length + permissionSets.length >
-      0 || [users, groups, accounts].some((e) => e.added.length + e.removed.length + e.changed.length > 0);
-  const removals = before ? checkRemovals(deployedOf(before.plan), deployedOf(after.plan)) : undefined;
-  const removalGuard = removals?.reasons.length ? { reasons: removals.reasons, fingerprint: removals.fingerprint } : null;
-  const diff = {
-    changed,
-    settings,
-    guardrails,
-    removalGuard,
-    privilegedGains,
-    people,
-    externalGroups,
+  const beforeParts = before ? [...before.plan.permissionSets, ...before.plan.users, ...before.plan.groups] : [];
+  const afterParts = [...after.plan.permissionSets, ...after.plan.users, ...after.plan.groups];
+  const skip = new Set([...shapedKeys(beforeParts), ...shapedKeys(afterParts), after.plan.provider.key]);
+  const sections = {
+    settings: before ? fieldChanges(settingsShape(before.plan), settingsShape(after.plan), labelsOf(IdentityCenterSchema)) : [],
+    guardrails: fieldChanges(flatten(before?.matrix.guardrails), flatten(after.matrix.guardrails)),
+    removalGuard: removalGuardOf(before, after),
+    privilegedGains: privilegedGainsOf(before, after),
+    people: personChanges(before?.access, after.access),
+    externalGroups: externalGroupChanges(before?.access, after.access),
     granted,
     revoked,
-    memberships,
-    users,
-    groups,
-    accounts,
-    permissionSets,
+    memberships: membershipChanges(before?.matrix, after.matrix),
+    users: entityChanges(shapes(before?.plan.users), shapes(after.plan.users), labelsOf(UserSchema)),
+    groups: entityChanges(shapes(before?.plan.groups), shapes(after.plan.groups), labelsOf(GroupSchema)),
+    accounts: accountChanges(before?.matrix, after.matrix),
+    permissionSets: permissionSetChanges(before, after),
+    resources: before ? otherChanges(before.plan, after.plan, skip) : [],
   };
+  const reported =
+    Object.values(sections).some((v) => Array.isArray(v) && v.length > 0) ||
+    [sections.users, sections.groups, sections.accounts].some((e) => e.added.length + e.removed.length + e.changed.length > 0);
+  // Whatever the sections show, a plan that declares anything differently is a change: `diff --exit-code` must
+  // never say "no change" while `pulumi up` would change something.
+  const diff = { changed: reported || before === undefined || declaresDifferently(before.plan, after.plan), ...sections };
   return { risk: riskSummary(diff), ...diff };
 }
 
-/** `1 person`, `2 people`. */
-export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+/** The Identity Center settings: what the provider is declared with (its region), and the portal's start URL. */
+const settingsShape = (plan: Plan): Shape => new Map<string, Value>([...Object.entries(plan.provider.inputs), ["startUrl", plan.settings.startUrl]]);
 
-/** The word that agrees with a count: `gains` for one, `gain` for several. */
-const verb = (n: number, one: string, many: string): string => (n === 1 ? one : many);
+function removalGuardOf(before: Snapshot | undefined, after: Snapshot): AccessDiff["removalGuard"] {
+  const removals = before ? checkRemovals(deployedOf(before.plan), deployedOf(after.plan)) : undefined;
+  return removals?.reasons.length ? { reasons: removals.reasons, fingerprint: removals.fingerprint } : null;
+}
 
 function riskSummary(d: Omit<AccessDiff, "risk">): string {
   const parts: string[] = [];
@@ -223,17 +215,6 @@ function delta<T>(before: readonly T[], after: readonly T[], key: (item: T) => s
   const was = new Set(before.map(key));
   const is = new Set(after.map(key));
   return { added: after.filter((x) => !was.has(key(x))), removed: before.filter((x) => !is.has(key(x))) };
-}
-
-/** Items grouped by key, groups in key order, items in their order. */
-export function groupBy<T>(items: readonly T[], key: (item: T) => string): [string, T[]][] {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    if (!groups.has(k)) groups.set(k, []);
-    groups.get(k)!.push(item);
-  }
-  return [...groups].sort((a, b) => byText(a[0], b[0]));
 }
 
 const targetOf = (t: Target): Target => ({ accountId: t.accountId, accountName: t.accountName, permissionSet: t.permissionSet });
@@ -303,59 +284,9 @@ function flatten(value: unknown, prefix = ""): Map<string, Value | undefined> {
   return out;
 }
 
-/** Each component's observable shape: the inputs of its resources and lookups, by a readable field name. */
-type Shape = Map<string, Value | undefined>;
-
-function components(list: readonly Part[] | undefined): Map<string, Shape> {
-  return new Map((list ?? []).map((c) => [c.name, shapeOf(c)]));
-}
-
-function shapeOf(c: Part): Shape {
-  const shape: Shape = new Map();
-  const resource = c.children[0];
-  if (c.lookups.length) {
-    shape.set("external", true);
-    const attribute = c.lookups[0].args.alternateIdentifier as { uniqueAttribute: { attributeValue: string } };
-    if (c.lookups[0].token === LOOKUP.group) shape.set("displayName", attribute.uniqueAttribute.attributeValue);
-    return shape;
-  }
-  shape.set("external", false);
-  for (const [field, value] of Object.entries(resource.inputs)) {
-    if (field === "identityStoreId" || field === "userName") continue;
-    if (field === "name") {
-      for (const [part, partValue] of Object.entries(value as Record<string, Value>)) shape.set(part, partValue);
-    } else if (field === "emails") {
-      shape.set("email", (value as { value: string }).value);
-    } else {
-      shape.set(field, value);
-    }
-  }
-  return shape;
-}
-
-const same = (a: Value | undefined, b: Value | undefined): boolean => JSON.stringify(a) === JSON.stringify(b);
-
-function fieldChanges(old: Shape, now: Shape): FieldChange[] {
-  const fields = [...new Set([...old.keys(), ...now.keys()])];
-  return fields.filter((f) => !same(old.get(f), now.get(f))).map((field) => ({ field, from: old.get(field) ?? null, to: now.get(field) ?? null }));
-}
-
-function entityChanges(old: Map<string, Shape>, now: Map<string, Shape>): EntityChanges {
-  const { added, removed } = delta([...old.keys()], [...now.keys()], (k) => k);
-  return {
-    added: added.sort(byText),
-    removed: removed.sort(byText),
-    changed: [...now.keys()]
-      .filter((k) => old.has(k))
-      .sort(byText)
-      .map((name) => ({ name, changes: fieldChanges(old.get(name)!, now.get(name)!) }))
-      .filter((c) => c.changes.length),
-  };
-}
-
 /** Accounts are keyed by id: renaming an inventory key is a change of the same account. */
 function accountChanges(before: Matrix | undefined, after: Matrix): EntityChanges {
-  const shapes = (m: Matrix | undefined) =>
+  const accounts = (m: Matrix | undefined) =>
     new Map(
       Object.entries(m?.accounts ?? {}).map(([name, a]) => [
         a.id,
@@ -367,10 +298,10 @@ function accountChanges(before: Matrix | undefined, after: Matrix): EntityChange
         ]),
       ]),
     );
-  const old = shapes(before);
-  const now = shapes(after);
-  const label = (shapesOf: typeof old, id: string) => `${shapesOf.get(id)!.get("name")} (${id})`;
-  const changes = entityChanges(old, now);
+  const old = accounts(before);
+  const now = accounts(after);
+  const label = (shapesOf: typeof old, id: string) => accountLabel(String(shapesOf.get(id)!.get("name")), id);
+  const changes = entityChanges(old, now, labelsOf(AccountSchema));
   return {
     added: changes.added.map((id) => label(now, id)),
     removed: changes.removed.map((id) => label(old, id)),
@@ -378,50 +309,9 @@ function accountChanges(before: Matrix | undefined, after: Matrix): EntityChange
   };
 }
 
-/** The name a reader knows a managed policy by: the part of its ARN after `policy/`. */
-export function policyName(arn: string): string {
-  return arn.slice(arn.indexOf(":policy/") + ":policy/".length);
-}
-
-function permissionSetShape(c: ComponentPlan): Shape {
-  const shape: Shape = new Map();
-  for (const child of c.children) {
-    const { inputs } = child;
-    switch (child.type) {
-      case TYPE.permissionSet:
-        for (const field of ["description", "sessionDuration", "relayState", "tags"]) shape.set(field, inputs[field]);
-        break;
-      case TYPE.managedPolicies:
-        shape.set("managedPolicies", (inputs.managedPolicyArns as string[]).map(policyName));
-        break;
-      case TYPE.customerManagedPolicies:
-        shape.set(
-          "customerManagedPolicies",
-          (inputs.customerManagedPolicyReferences as { name: string; path: string }[]).map((p) => `${p.path}${p.name}`),
-        );
-        break;
-      case TYPE.inlinePolicy:
-        shape.set("inlinePolicy", inputs.inlinePolicy);
-        break;
-      case TYPE.permissionsBoundary: {
-        const b = inputs.permissionsBoundary as { managedPolicyArn?: string; customerManagedPolicyReference?: { name: string; path: string } };
-        shape.set(
-          "permissionsBoundary",
-          b.managedPolicyArn ? policyName(b.managedPolicyArn) : `${b.customerManagedPolicyReference!.path}${b.customerManagedPolicyReference!.name}`,
-        );
-        break;
-      }
-    }
-  }
-  return shape;
-}
-
-const LIST_FIELDS = new Set(["managedPolicies", "customerManagedPolicies"]);
-
 function permissionSetChanges(before: Snapshot | undefined, after: Snapshot): PermissionSetChange[] {
-  const shapes = (plan: Plan | undefined) => new Map((plan?.permissionSets ?? []).map((c) => [c.name, permissionSetShape(c)]));
-  const old = shapes(before?.plan);
-  const now = shapes(after.plan);
+  const old = shapes(before?.plan.permissionSets);
+  const now = shapes(after.plan.permissionSets);
   const reach = (side: Snapshot, name: string) => {
     const accounts = new Map(side.plan.assignments.filter((r) => r.permissionSet === name).map((r) => [r.accountId, { name: r.accountName, id: r.accountId }]));
     return {
@@ -439,11 +329,7 @@ function permissionSetChanges(before: Snapshot | undefined, after: Snapshot): Pe
     } else if (!is) {
       out.push({ name, kind: "removed", changes: [], ...reach(before!, name) });
     } else {
-      const changes = fieldChanges(was, is).map((c): FieldChange => {
-        if (!LIST_FIELDS.has(c.field)) return c;
-        const { added, removed } = delta((c.from ?? []) as string[], (c.to ?? []) as string[], (p) => p);
-        return { field: c.field, added, removed };
-      });
+      const changes = fieldChanges(was, is, labelsOf(PermissionSetSchema));
       if (changes.length) out.push({ name, kind: "changed", changes, ...reach(after, name) });
     }
   }

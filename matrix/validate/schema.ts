@@ -25,7 +25,9 @@ import { AUTOMATIC_PRIVILEGE_DESCRIPTION } from "../aws/privilege";
  * generates access.schema.json for editors.
  */
 
-const described = <T extends z.ZodType>(schema: T, description: string): T => schema.meta({ description });
+/** A field's description (editors show it) and, for the fields the program declares, its title: the label `diff` shows. */
+const described = <T extends z.ZodType>(schema: T, description: string | undefined, title?: string): T =>
+  schema.meta({ ...(title !== undefined ? { title } : {}), ...(description !== undefined ? { description } : {}) });
 
 export const ACCOUNT_KEY = /^[A-Za-z0-9][\w.+@-]{0,63}$/;
 export const GROUP_KEY = /^[\w+=,.@-]{1,128}$/;
@@ -39,6 +41,7 @@ const tags = described(
     z.string().max(TAG_VALUE_MAX, `a tag value must be at most ${TAG_VALUE_MAX} characters`),
   ),
   "Tags: key to value.",
+  "tags",
 );
 
 const customerManagedPolicy = z.strictObject({
@@ -50,57 +53,74 @@ const customerManagedPolicy = z.strictObject({
 });
 
 export const AccountSchema = z.strictObject({
-  id: described(z.string().regex(ACCOUNT_ID, "an account id is exactly 12 digits, quoted"), 'The 12-digit AWS account id, quoted: id: "012345678901".'),
+  id: described(
+    z.string().regex(ACCOUNT_ID, "an account id is exactly 12 digits, quoted"),
+    'The 12-digit AWS account id, quoted: id: "012345678901".',
+    "account id",
+  ),
   ou: described(
     z.string().regex(OU_PATH, 'an OU path is OU names joined by "/", e.g. "Workloads/Prod"'),
     'Organizational unit path below the root, e.g. "Workloads/Prod".',
+    "OU",
   ).optional(),
   tags: tags.optional(),
-  management: described(z.boolean(), "Marks the organization's management account: OU, tag and all-account targets skip it.").optional(),
-  description: text(256, "description").optional(),
+  management: described(z.boolean(), "Marks the organization's management account: OU, tag and all-account targets skip it.", "management account").optional(),
+  description: described(text(256, "description"), undefined, "description").optional(),
 });
 
 export const PermissionSetSchema = z.strictObject({
-  description: described(text(PERMISSION_SET_DESCRIPTION_MAX, "description"), "Shown in the AWS access portal.").optional(),
+  description: described(text(PERMISSION_SET_DESCRIPTION_MAX, "description"), "Shown in the AWS access portal.", "description").optional(),
   sessionDuration: described(
     z.string().regex(SESSION_DURATION, 'a session duration is ISO-8601, e.g. "PT8H" or "PT1H30M"'),
     `ISO-8601 duration from PT1H to PT12H; default ${DEFAULT_SESSION_DURATION}.`,
+    "session duration",
   ).optional(),
-  relayState: described(text(RELAY_STATE_MAX, "relayState"), "URL the console opens after sign-in.").optional(),
+  relayState: described(text(RELAY_STATE_MAX, "relayState"), "URL the console opens after sign-in.", "relay state").optional(),
   managedPolicies: described(
     z.array(z.string().regex(MANAGED_POLICY_REF, "an AWS managed policy is a name such as AdministratorAccess, or its ARN")),
     "AWS managed policies by name (AdministratorAccess, ViewOnlyAccess) or ARN.",
+    "managed policies",
   ).optional(),
   customerManagedPolicies: described(
     z.array(customerManagedPolicy),
     "Customer managed policies by name and path; each must exist in every account the set is assigned to.",
+    "customer managed policies",
   ).optional(),
-  inlinePolicy: described(z.record(z.string(), z.unknown()), "An IAM policy document written in YAML.").optional(),
-  inlinePolicyFile: described(z.string().min(1), "Path, relative to access.yaml, of a JSON IAM policy document.").optional(),
+  inlinePolicy: described(z.record(z.string(), z.unknown()), "An IAM policy document written in YAML.", "inline policy").optional(),
+  inlinePolicyFile: described(z.string().min(1), "Path, relative to access.yaml, of a JSON IAM policy document.", "inline policy file").optional(),
   permissionsBoundary: described(
     z.strictObject({
       managedPolicy: z.string().regex(MANAGED_POLICY_REF, "an AWS managed policy is a name such as PowerUserAccess, or its ARN").optional(),
       customerManagedPolicy: customerManagedPolicy.optional(),
     }),
     "Exactly one of managedPolicy or customerManagedPolicy.",
+    "permissions boundary",
   ).optional(),
   tags: tags.optional(),
 });
 
 export const GroupSchema = z.strictObject({
-  displayName: described(text(IDENTITY_TEXT_MAX, "displayName"), "Display name in the identity store; default the group's key.").optional(),
-  description: text(IDENTITY_TEXT_MAX, "description").optional(),
-  members: described(z.array(z.string()), "User names of the members.").optional(),
-  external: described(z.boolean(), "Provisioned by an external identity provider (SCIM): looked up by display name, never created or deleted.").optional(),
+  displayName: described(text(IDENTITY_TEXT_MAX, "displayName"), "Display name in the identity store; default the group's key.", "display name").optional(),
+  description: described(text(IDENTITY_TEXT_MAX, "description"), undefined, "description").optional(),
+  members: described(z.array(z.string()), "User names of the members.", "members").optional(),
+  external: described(
+    z.boolean(),
+    "Provisioned by an external identity provider (SCIM): looked up by display name, never created or deleted.",
+    "external",
+  ).optional(),
 });
 
 export const UserSchema = z.strictObject({
-  displayName: text(IDENTITY_TEXT_MAX, "displayName").optional(),
-  givenName: text(IDENTITY_TEXT_MAX, "givenName").optional(),
-  familyName: text(IDENTITY_TEXT_MAX, "familyName").optional(),
-  email: described(z.email("email must be an email address, e.g. jane@example.com"), "The user's one email address.").optional(),
-  groups: described(z.array(z.string()), "Groups the user is a member of (merged with the groups' members lists).").optional(),
-  external: described(z.boolean(), "Provisioned by an external identity provider (SCIM): looked up by user name, never created or deleted.").optional(),
+  displayName: described(text(IDENTITY_TEXT_MAX, "displayName"), undefined, "display name").optional(),
+  givenName: described(text(IDENTITY_TEXT_MAX, "givenName"), undefined, "given name").optional(),
+  familyName: described(text(IDENTITY_TEXT_MAX, "familyName"), undefined, "family name").optional(),
+  email: described(z.email("email must be an email address, e.g. jane@example.com"), "The user's one email address.", "email").optional(),
+  groups: described(z.array(z.string()), "Groups the user is a member of (merged with the groups' members lists).", "groups").optional(),
+  external: described(
+    z.boolean(),
+    "Provisioned by an external identity provider (SCIM): looked up by user name, never created or deleted.",
+    "external",
+  ).optional(),
 });
 
 const nameList = z.array(z.string());
@@ -156,16 +176,19 @@ export const GuardrailsSchema = z.strictObject({
   ).optional(),
 });
 
+export const IdentityCenterSchema = z.strictObject({
+  startUrl: described(
+    z.url({ protocol: /^https$/, error: "startUrl must be the https URL of the AWS access portal, e.g. https://acme.awsapps.com/start" }),
+    "AWS access portal URL.",
+    "start URL",
+  ),
+  region: described(z.string().regex(REGION, "region must be an AWS region such as us-east-1"), "Home region of the Identity Center instance.", "region"),
+});
+
 export const MatrixSchema = z
   .strictObject({
     version: described(z.literal(1, { error: "version must be 1" }), "Format version of this file."),
-    identityCenter: z.strictObject({
-      startUrl: described(
-        z.url({ protocol: /^https$/, error: "startUrl must be the https URL of the AWS access portal, e.g. https://acme.awsapps.com/start" }),
-        "AWS access portal URL.",
-      ),
-      region: described(z.string().regex(REGION, "region must be an AWS region such as us-east-1"), "Home region of the Identity Center instance."),
-    }),
+    identityCenter: IdentityCenterSchema,
     accounts: described(
       z.record(z.string().regex(ACCOUNT_KEY, "an account name is 1-64 letters, digits or _.+@- and starts with a letter or digit"), AccountSchema),
       "Account inventory: name to account.",
@@ -187,4 +210,14 @@ export const MatrixSchema = z
 /** The JSON Schema editors use to complete and check access.yaml (committed as access.schema.json). */
 export function matrixJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(MatrixSchema, { io: "input", target: "draft-2020-12" }) as Record<string, unknown>;
+}
+
+/**
+ * The label of a field (its title): what `diff` calls a change of it. Undefined for a field with no title, or a key
+ * the schema does not have.
+ */
+export function titleOf(schema: z.ZodObject, key: string): string | undefined {
+  const field = schema.shape[key] as z.ZodType | undefined;
+  const inner = field instanceof z.ZodOptional ? (field.unwrap() as z.ZodType) : field;
+  return inner?.meta()?.title;
 }
