@@ -1,12 +1,15 @@
 import { structuredPatch } from "diff";
-import type { AccessDiff, AssignmentChange, EntityChanges, FieldChange, PermissionSetChange } from "../matrix/review/diff";
 import { groupBy } from "../matrix/common/order";
 import { plural } from "../matrix/common/words";
-import { byText } from "../matrix/common/order";
 import type { Value } from "../matrix/expand/plan";
+import type { AccessDiff, AssignmentChange, EntityChanges, FieldChange, PermissionSetChange } from "../matrix/review/diff";
 import { accountLabel, md, renderMarkdownTable, type Paint } from "./output";
 
-/** Renders an access diff for a terminal (text), a pull request comment (markdown) or a program (json). */
+/**
+ * Renders an access diff for a terminal (text), a pull request comment (markdown) or a program (json). Text and
+ * Markdown are two views of one walk over the diff's sections (`sections`): what is shown, in which order and
+ * under which title is decided once.
+ */
 
 export const DIFF_FORMATS = ["text", "markdown", "json"] as const;
 export type DiffFormat = (typeof DIFF_FORMATS)[number];
@@ -61,83 +64,164 @@ function setReach(s: PermissionSetChange): string {
   return `${s.kind === "removed" ? "reached" : "reaches"} ${where}; people: ${who}${external}`;
 }
 
-function entityLines(kind: string, e: EntityChanges, arrow: string): { sign: "+" | "-" | "~"; text: string }[] {
+type Sign = "+" | "-" | "~";
+
+/** One line of a section: a heading (no sign) or a change. */
+interface Item {
+  readonly sign?: Sign;
+  /** The line as the text view prints it (the Markdown view escapes it). */
+  readonly text: string;
+  /** Text view: under a heading. */
+  readonly nested?: boolean;
+  /** Markdown view: the item's row, when the section is a table. */
+  readonly cells?: readonly string[];
+  /** Markdown view: the bullet, already escaped, when it differs from the escaped text. */
+  readonly bullet?: string;
+  /** A second line under the item. */
+  readonly detail?: string;
+  /** A line diff under the item (an inline policy). */
+  readonly code?: readonly string[];
+}
+
+interface Section {
+  readonly title: string;
+  /** Markdown heading, when it differs from the title. */
+  readonly heading?: string;
+  /** Markdown: a sentence under the heading. */
+  readonly note?: string;
+  /** Markdown: the section is a table of its items' cells. */
+  readonly columns?: readonly string[];
+  /** Markdown: a second view of the section before, folded away. */
+  readonly folded?: boolean;
+  readonly items: readonly Item[];
+}
+
+const where = (a: { accountName: string; accountId: string }) => accountLabel(a.accountName, a.accountId);
+
+function entityItems(kind: string, e: EntityChanges, arrow: string): Item[] {
   return [
-    ...e.added.map((n) => ({ sign: "+" as const, text: `${kind} ${n} added` })),
-    ...e.removed.map((n) => ({ sign: "-" as const, text: `${kind} ${n} removed` })),
-    ...e.changed.map((c) => ({ sign: "~" as const, text: `${kind} ${c.name}: ${c.changes.map((x) => describeChange(x, arrow)).join("; ")}` })),
+    ...e.added.map((n): Item => ({ sign: "+", text: `${kind} ${n} added` })),
+    ...e.removed.map((n): Item => ({ sign: "-", text: `${kind} ${n} removed` })),
+    ...e.changed.map((c): Item => ({ sign: "~", text: `${kind} ${c.name}: ${c.changes.map((x) => describeChange(x, arrow)).join("; ")}` })),
   ];
+}
+
+/** Access gained and lost, by who holds it: a heading per holder, a line per grant. */
+function holderItems<T>(
+  holders: readonly { gained: readonly T[]; lost: readonly T[] }[],
+  heading: (i: number) => string,
+  line: (t: T) => string,
+  cells: (i: number, change: "gains" | "loses", t: T) => string[],
+): Item[] {
+  return holders.flatMap((h, i) => [
+    { text: heading(i) },
+    ...h.gained.map((t): Item => ({ sign: "+", text: line(t), nested: true, cells: cells(i, "gains", t) })),
+    ...h.lost.map((t): Item => ({ sign: "-", text: line(t), nested: true, cells: cells(i, "loses", t) })),
+  ]);
+}
+
+function assignmentSections(d: AccessDiff): Section[] {
+  return (
+    [
+      ["Assignments granted", d.granted, "+"],
+      ["Assignments revoked", d.revoked, "-"],
+    ] as const
+  ).flatMap(([title, list, sign]): Section[] => {
+    if (!list.length) return [];
+    const byPrincipal = groupBy(list, principal).flatMap(([who, items]) => [
+      { text: `${who}: reaches ${reaches(items[0].users)}` },
+      ...items.map((a): Item => ({ sign, text: `${a.permissionSet} in ${where(a)}`, nested: true, cells: [who, a.permissionSet, where(a), reaches(a.users)] })),
+    ]);
+    const byAccount = groupBy(list, (a) => `${a.accountName}\u0000${a.accountId}`).flatMap(([, items]) => [
+      { text: where(items[0]) },
+      ...items.map((a): Item => ({ sign, text: `${principal(a)}: ${a.permissionSet}`, nested: true, cells: [where(a), principal(a), a.permissionSet] })),
+    ]);
+    return [
+      {
+        title: `${title} (${list.length}), by principal`,
+        heading: `${title} (${list.length})`,
+        columns: ["Principal", "Permission set", "Account", "Reaches"],
+        items: byPrincipal,
+      },
+      { title: `${title}, by account`, folded: true, columns: ["Account", "Principal", "Permission set"], items: byAccount },
+    ];
+  });
+}
+
+/** The sections of a diff, in the order both views show them; `arrow` is how a value change reads (-> or →). */
+function sections(d: AccessDiff, arrow: string): Section[] {
+  const changes = (list: readonly FieldChange[]) => list.map((c): Item => ({ sign: "~", text: describeChange(c, arrow) }));
+  const all: Section[] = [
+    { title: "Guardrails", items: changes(d.guardrails) },
+    { title: "Identity Center", items: changes(d.settings) },
+    {
+      title: "People",
+      heading: "Who gains and loses access",
+      columns: ["Person", "Change", "Permission set", "Account", "Through"],
+      items: holderItems(
+        d.people,
+        (i) => d.people[i].user,
+        (a) => `${a.permissionSet} in ${where(a)} via ${a.via}`,
+        (i, change, a) => [d.people[i].user, change, a.permissionSet, where(a), a.via],
+      ),
+    },
+    {
+      title: "External groups (members managed outside access.yaml)",
+      heading: "External groups",
+      note: "Their members are managed outside access.yaml; everyone in them is affected.",
+      columns: ["Group", "Change", "Permission set", "Account"],
+      items: holderItems(
+        d.externalGroups,
+        (i) => `${d.externalGroups[i].group}${d.externalGroups[i].displayName !== d.externalGroups[i].group ? ` ("${d.externalGroups[i].displayName}")` : ""}`,
+        (a) => `${a.permissionSet} in ${where(a)}`,
+        (i, change, a) => [d.externalGroups[i].group, change, a.permissionSet, where(a)],
+      ),
+    },
+    ...assignmentSections(d),
+    {
+      title: "Memberships",
+      items: d.memberships.flatMap((m) => [
+        ...m.added.map((u): Item => ({ sign: "+", text: `${u} joins ${m.group}` })),
+        ...m.removed.map((u): Item => ({ sign: "-", text: `${u} leaves ${m.group}` })),
+      ]),
+    },
+    {
+      title: "Users, groups and accounts",
+      items: [...entityItems("user", d.users, arrow), ...entityItems("group", d.groups, arrow), ...entityItems("account", d.accounts, arrow)],
+    },
+    {
+      title: "Permission sets",
+      items: d.permissionSets.map((s): Item => {
+        const what = s.kind === "changed" ? `: ${s.changes.map((c) => describeChange(c, arrow)).join("; ")}` : ` ${s.kind}`;
+        return {
+          sign: s.kind === "added" ? "+" : s.kind === "removed" ? "-" : "~",
+          text: `${s.name}${what}`,
+          bullet: `**${md(s.name)}**${md(what)}`,
+          detail: setReach(s),
+          code: s.changes.filter((c) => c.kind === "document").flatMap((c) => policyDiff(c.from, c.to)),
+        };
+      }),
+    },
+    {
+      title: "Other declared changes (each replaces the resource)",
+      items: d.resources.map((r): Item => ({ sign: "~", text: `${r.key}: ${r.changes.map((c) => describeChange(c, arrow)).join("; ")}` })),
+    },
+  ];
+  return all.filter((section) => section.items.length > 0);
 }
 
 export function renderDiffText(d: AccessDiff, before: string, after: string, paint: Paint): string {
   const lines: string[] = [paint("bold", `Access changes: ${before} -> ${after}`), paint(d.privilegedGains.length ? "yellow" : "bold", d.risk)];
-  const section = (title: string) => lines.push("", paint("bold", title));
-  const signed = (sign: "+" | "-" | "~", text: string, indent = "  ") =>
-    lines.push(indent + (sign === "+" ? paint("green", `+ ${text}`) : sign === "-" ? paint("red", `- ${text}`) : paint("yellow", `~ ${text}`)));
-
+  const colour = { "+": "green", "-": "red", "~": "yellow" } as const;
   if (d.removalGuard) lines.push("", paint("yellow", guardNote(d.removalGuard)));
-  if (d.guardrails.length) {
-    section("Guardrails");
-    for (const c of d.guardrails) signed("~", describeChange(c, "->"));
-  }
-  if (d.settings.length) {
-    section("Identity Center");
-    for (const c of d.settings) signed("~", describeChange(c, "->"));
-  }
-  if (d.people.length) {
-    section("People");
-    for (const p of d.people) {
-      lines.push(`  ${p.user}`);
-      for (const a of p.gained) signed("+", `${a.permissionSet} in ${accountLabel(a.accountName, a.accountId)} via ${a.via}`, "    ");
-      for (const a of p.lost) signed("-", `${a.permissionSet} in ${accountLabel(a.accountName, a.accountId)} via ${a.via}`, "    ");
-    }
-  }
-  if (d.externalGroups.length) {
-    section("External groups (members managed outside access.yaml)");
-    for (const g of d.externalGroups) {
-      lines.push(`  ${g.group}${g.displayName !== g.group ? ` ("${g.displayName}")` : ""}`);
-      for (const a of g.gained) signed("+", `${a.permissionSet} in ${accountLabel(a.accountName, a.accountId)}`, "    ");
-      for (const a of g.lost) signed("-", `${a.permissionSet} in ${accountLabel(a.accountName, a.accountId)}`, "    ");
-    }
-  }
-  for (const [title, list, sign] of [
-    ["Assignments granted", d.granted, "+"],
-    ["Assignments revoked", d.revoked, "-"],
-  ] as const) {
-    if (!list.length) continue;
-    section(`${title} (${list.length}), by principal`);
-    for (const [who, items] of groupBy(list, principal)) {
-      lines.push(`  ${who}: reaches ${reaches(items[0].users)}`);
-      for (const a of items) signed(sign, `${a.permissionSet} in ${accountLabel(a.accountName, a.accountId)}`, "    ");
-    }
-    section(`${title}, by account`);
-    for (const [, items] of groupBy(list, (a) => `${a.accountName}\u0000${a.accountId}`)) {
-      lines.push(`  ${accountLabel(items[0].accountName, items[0].accountId)}`);
-      for (const a of items) signed(sign, `${principal(a)}: ${a.permissionSet}`, "    ");
-    }
-  }
-  if (d.memberships.length) {
-    section("Memberships");
-    for (const m of d.memberships) {
-      for (const u of m.added) signed("+", `${u} joins ${m.group}`);
-      for (const u of m.removed) signed("-", `${u} leaves ${m.group}`);
-    }
-  }
-  const entities = [...entityLines("user", d.users, "->"), ...entityLines("group", d.groups, "->"), ...entityLines("account", d.accounts, "->")];
-  if (entities.length) {
-    section("Users, groups and accounts");
-    for (const e of entities) signed(e.sign, e.text);
-  }
-  if (d.permissionSets.length) {
-    section("Permission sets");
-    for (const s of d.permissionSets) {
-      const sign = s.kind === "added" ? "+" : s.kind === "removed" ? "-" : "~";
-      signed(sign, s.kind === "changed" ? `${s.name}: ${s.changes.map((c) => describeChange(c, "->")).join("; ")}` : `${s.name} ${s.kind}`);
-      lines.push(`      ${setReach(s)}`);
-      for (const document of s.changes.filter((c) => c.kind === "document")) {
-        for (const l of policyDiff(document.from, document.to)) {
-          lines.push(`      ${l.startsWith("+") ? paint("green", l) : l.startsWith("-") ? paint("red", l) : l.startsWith("@@") ? paint("dim", l) : l}`);
-        }
+  for (const section of sections(d, "->")) {
+    lines.push("", paint("bold", section.title));
+    for (const item of section.items) {
+      const indent = item.nested ? "    " : "  ";
+      lines.push(indent + (item.sign ? paint(colour[item.sign], `${item.sign} ${item.text}`) : item.text));
+      if (item.detail) lines.push(`      ${item.detail}`);
+      for (const l of item.code ?? []) {
+        lines.push(`      ${l.startsWith("+") ? paint("green", l) : l.startsWith("-") ? paint("red", l) : l.startsWith("@@") ? paint("dim", l) : l}`);
       }
     }
   }
@@ -146,76 +230,23 @@ export function renderDiffText(d: AccessDiff, before: string, after: string, pai
 
 export function renderDiffMarkdown(d: AccessDiff, before: string, after: string): string {
   const out: string[] = [COMMENT_MARKER, "### Access changes", "", `**${md(d.risk)}**`];
-  const section = (title: string) => out.push("", `#### ${title}`, "");
-  const where = (a: { accountName: string; accountId: string }) => accountLabel(a.accountName, a.accountId);
-
   if (d.removalGuard) out.push("", `> [!WARNING]`, `> ${md(guardNote(d.removalGuard))}`);
-  if (d.guardrails.length) {
-    section("Guardrails");
-    for (const c of d.guardrails) out.push(`- ${md(describeChange(c, "→"))}`);
-  }
-  if (d.settings.length) {
-    section("Identity Center");
-    for (const c of d.settings) out.push(`- ${md(describeChange(c, "→"))}`);
-  }
-  if (d.people.length) {
-    section("Who gains and loses access");
-    const rows = d.people.flatMap((p) => [
-      ...p.gained.map((a) => [p.user, "gains", a.permissionSet, where(a), a.via]),
-      ...p.lost.map((a) => [p.user, "loses", a.permissionSet, where(a), a.via]),
-    ]);
-    out.push(renderMarkdownTable(["Person", "Change", "Permission set", "Account", "Through"], rows));
-  }
-  if (d.externalGroups.length) {
-    section("External groups");
-    out.push("Their members are managed outside access.yaml; everyone in them is affected.", "");
-    const rows = d.externalGroups.flatMap((g) => [
-      ...g.gained.map((a) => [g.group, "gains", a.permissionSet, where(a)]),
-      ...g.lost.map((a) => [g.group, "loses", a.permissionSet, where(a)]),
-    ]);
-    out.push(renderMarkdownTable(["Group", "Change", "Permission set", "Account"], rows));
-  }
-  for (const [title, list] of [
-    ["Assignments granted", d.granted],
-    ["Assignments revoked", d.revoked],
-  ] as const) {
-    if (!list.length) continue;
-    section(`${title} (${list.length})`);
-    out.push(
-      renderMarkdownTable(
-        ["Principal", "Permission set", "Account", "Reaches"],
-        list.map((a) => [principal(a), a.permissionSet, where(a), reaches(a.users)]),
-      ),
-    );
-    out.push("", "<details><summary>By account</summary>", "");
-    const byAccount = [...list].sort((a, b) => byText(a.accountName, b.accountName));
-    out.push(
-      renderMarkdownTable(
-        ["Account", "Principal", "Permission set"],
-        byAccount.map((a) => [where(a), principal(a), a.permissionSet]),
-      ),
-    );
-    out.push("", "</details>");
-  }
-  if (d.memberships.length) {
-    section("Memberships");
-    for (const m of d.memberships) {
-      const parts = [...(m.added.length ? [`adds ${m.added.join(", ")}`] : []), ...(m.removed.length ? [`removes ${m.removed.join(", ")}`] : [])];
-      out.push(`- **${md(m.group)}** ${md(parts.join("; "))}`);
+  for (const section of sections(d, "→")) {
+    const rows = section.items.filter((i) => i.cells).map((i) => i.cells!);
+    if (section.folded) {
+      out.push("", "<details><summary>By account</summary>", "", renderMarkdownTable(section.columns!, rows), "", "</details>");
+      continue;
     }
-  }
-  const entities = [...entityLines("user", d.users, "→"), ...entityLines("group", d.groups, "→"), ...entityLines("account", d.accounts, "→")];
-  if (entities.length) {
-    section("Users, groups and accounts");
-    for (const e of entities) out.push(`- ${md(e.text)}`);
-  }
-  if (d.permissionSets.length) {
-    section("Permission sets");
-    for (const s of d.permissionSets) {
-      out.push(s.kind === "changed" ? `- **${md(s.name)}**: ${md(s.changes.map((c) => describeChange(c, "→")).join("; "))}` : `- **${md(s.name)}** ${s.kind}`);
-      out.push(`  <br>${md(setReach(s))}`);
-      for (const document of s.changes.filter((c) => c.kind === "document"))
-        out.push("", "  ```diff", ...policyDiff(document.from, document.to).map((l) => `  ${l}`), "  ```");
+    out.push("", `#### ${section.heading ?? section.title}`, "");
+    if (section.note) out.push(section.note, "");
+    if (section.columns) {
+      out.push(renderMarkdownTable(section.columns, rows));
+      continue;
+    }
+    for (const item of section.items) {
+      out.push(`- ${item.bullet ?? md(item.text)}`);
+      if (item.detail) out.push(`  <br>${md(item.detail)}`);
+      if (item.code?.length) out.push("", "  ```diff", ...item.code.map((l) => `  ${l}`), "  ```");
     }
   }
   out.push(
