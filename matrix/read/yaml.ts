@@ -135,81 +135,12 @@ export function parseYaml(source: string, file: string): ParseResult {
   } catch (error) {
     return { ok: false, problems: [yamlProblem(error, file)] };
   }
-
-  const problems: Problem[] = [];
-  const stack: Frame[] = [];
-  let documents = 0;
-
-  // Each node event is either a map key, or a value at a path; collections push a frame, POP closes it.
-  const node = (e: Event): void => {
-    const top = stack[stack.length - 1];
-    const offset = startOf(e);
-    if (top?.kind === "skip") {
-      if (e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE) stack.push({ kind: "skip" });
-      return;
-    }
-    if (top?.kind === "map" && top.expectKey) {
-      top.expectKey = false;
-      if (e.type !== EVENT_ID.SCALAR) {
-        problems.push(at(offset, top.path, "a key must be plain text, not a list, mapping or alias; write the key as text"));
-        top.key = `\u0000complex${offset}`;
-        if (e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE) stack.push({ kind: "skip" });
-        return;
-      }
-      const key = keyText(source, e);
-      if (key === "__proto__") {
-        // Would set an object's prototype in JavaScript; no name in access.yaml needs it.
-        problems.push(at(offset, [...top.path, key], 'the key "__proto__" is not allowed; choose another name'));
-      }
-      const first = top.keys.get(key);
-      if (first !== undefined) {
-        const { line } = locator.position(first);
-        const typed = getScalarValue(source, e);
-        const reads = typed === key ? "" : `, which YAML reads as "${key}"`;
-        problems.push(at(offset, [...top.path, key], `duplicate key "${typed}"${reads} (first written on line ${line}); keep one of them`));
-      } else top.keys.set(key, offset);
-      top.key = key;
-      spans.set(pathKey([...top.path, key]), { key: offset, value: offset, valueEnd: -1 });
-      return;
-    }
-    let path: DocPath;
-    if (top?.kind === "map") {
-      path = [...top.path, top.key];
-      top.expectKey = true;
-    } else if (top?.kind === "seq") {
-      path = [...top.path, top.index++];
-    } else path = [];
-    const existing = spans.get(pathKey(path));
-    const valueEnd = e.type === EVENT_ID.SCALAR ? e.valueEnd : -1;
-    // An empty value (`key:` and nothing) has no source range: point at its key.
-    const empty = e.type === EVENT_ID.SCALAR && e.valueStart < 0 && e.tagStart < 0 && e.anchorStart < 0;
-    spans.set(pathKey(path), { key: existing?.key, value: empty ? (existing?.key ?? offset) : offset, valueEnd: empty ? -1 : adjustEnd(source, e, valueEnd) });
-    if (e.type === EVENT_ID.MAPPING) stack.push({ kind: "map", path, expectKey: true, key: "", keys: new Map() });
-    else if (e.type === EVENT_ID.SEQUENCE) stack.push({ kind: "seq", path, index: 0 });
-  };
-
-  let firstOfSecondDocument = -1;
-  for (const e of events) {
-    if (e.type === EVENT_ID.DOCUMENT) {
-      documents++;
-      continue;
-    }
-    if (e.type === EVENT_ID.POP) {
-      stack.pop();
-      continue;
-    }
-    if (documents > 1) {
-      if (firstOfSecondDocument < 0) firstOfSecondDocument = startOf(e);
-      continue;
-    }
-    node(e);
-  }
-
+  const { problems, documents, secondDocumentAt } = indexPositions(events, source, spans, locator, at);
   if (documents === 0 || !spans.has(pathKey([]))) {
     return { ok: false, problems: [at(0, [], "the file is empty; start from the sample access.yaml")] };
   }
   if (documents > 1) {
-    const offset = firstOfSecondDocument >= 0 ? firstOfSecondDocument : source.indexOf("\n---") + 1;
+    const offset = secondDocumentAt >= 0 ? secondDocumentAt : source.indexOf("\n---") + 1;
     problems.push(at(Math.max(0, offset), [], "the file holds more than one YAML document (a second '---'); keep the whole matrix in one document"));
   }
   if (problems.length) return { ok: false, problems };
@@ -227,18 +158,83 @@ export function parseYaml(source: string, file: string): ParseResult {
     const alias = events.find((e) => e.type === EVENT_ID.ALIAS);
     const what =
       size.values > MAX_EXPANDED_VALUES ? `${MAX_EXPANDED_VALUES.toLocaleString("en-US")} values` : `${MAX_EXPANDED_CHARS.toLocaleString("en-US")} characters`;
-    return {
-      ok: false,
-      problems: [
-        at(
-          alias ? startOf(alias) : 0,
-          [],
-          `the aliases (*name) of this file expand it to more than ${what}; write the values out instead of repeating them through aliases`,
-        ),
-      ],
-    };
+    const message = `the aliases (*name) of this file expand it to more than ${what}; write the values out instead of repeating them through aliases`;
+    return { ok: false, problems: [at(alias ? startOf(alias) : 0, [], message)] };
   }
   return { ok: true, value, locator };
+}
+
+/**
+ * Walks the event stream once, recording where every key and value of the first document starts (in `spans`), and
+ * finding the problems of keys: not plain text, `__proto__`, duplicates. Counts the documents, and where the second
+ * one starts.
+ */
+function indexPositions(
+  events: readonly Event[],
+  source: string,
+  spans: Map<string, Span>,
+  locator: Locator,
+  at: (offset: number, path: DocPath, message: string) => Problem,
+): { problems: Problem[]; documents: number; secondDocumentAt: number } {
+  const problems: Problem[] = [];
+  const stack: Frame[] = [];
+  let documents = 0;
+  let secondDocumentAt = -1;
+  const key = (top: Extract<Frame, { kind: "map" }>, e: Event, offset: number): void => {
+    top.expectKey = false;
+    if (e.type !== EVENT_ID.SCALAR) {
+      problems.push(at(offset, top.path, "a key must be plain text, not a list, mapping or alias; write the key as text"));
+      top.key = `\u0000complex${offset}`;
+      if (e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE) stack.push({ kind: "skip" });
+      return;
+    }
+    const text = keyText(source, e);
+    if (text === "__proto__") {
+      // Would set an object's prototype in JavaScript; no name in access.yaml needs it.
+      problems.push(at(offset, [...top.path, text], 'the key "__proto__" is not allowed; choose another name'));
+    }
+    const first = top.keys.get(text);
+    if (first !== undefined) {
+      const { line } = locator.position(first);
+      const typed = getScalarValue(source, e);
+      const reads = typed === text ? "" : `, which YAML reads as "${text}"`;
+      problems.push(at(offset, [...top.path, text], `duplicate key "${typed}"${reads} (first written on line ${line}); keep one of them`));
+    } else top.keys.set(text, offset);
+    top.key = text;
+    spans.set(pathKey([...top.path, text]), { key: offset, value: offset, valueEnd: -1 });
+  };
+  // Each node event is either a map key, or a value at a path; collections push a frame, POP closes it.
+  const node = (e: Event): void => {
+    const top = stack[stack.length - 1];
+    const offset = startOf(e);
+    if (top?.kind === "skip") {
+      if (e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE) stack.push({ kind: "skip" });
+      return;
+    }
+    if (top?.kind === "map" && top.expectKey) return key(top, e, offset);
+    let path: DocPath;
+    if (top?.kind === "map") {
+      path = [...top.path, top.key];
+      top.expectKey = true;
+    } else if (top?.kind === "seq") {
+      path = [...top.path, top.index++];
+    } else path = [];
+    const existing = spans.get(pathKey(path));
+    const valueEnd = e.type === EVENT_ID.SCALAR ? e.valueEnd : -1;
+    // An empty value (`key:` and nothing) has no source range: point at its key.
+    const empty = e.type === EVENT_ID.SCALAR && e.valueStart < 0 && e.tagStart < 0 && e.anchorStart < 0;
+    spans.set(pathKey(path), { key: existing?.key, value: empty ? (existing?.key ?? offset) : offset, valueEnd: empty ? -1 : adjustEnd(source, e, valueEnd) });
+    if (e.type === EVENT_ID.MAPPING) stack.push({ kind: "map", path, expectKey: true, key: "", keys: new Map() });
+    else if (e.type === EVENT_ID.SEQUENCE) stack.push({ kind: "seq", path, index: 0 });
+  };
+  for (const e of events) {
+    if (e.type === EVENT_ID.DOCUMENT) documents++;
+    else if (e.type === EVENT_ID.POP) stack.pop();
+    else if (documents > 1) {
+      if (secondDocumentAt < 0) secondDocumentAt = startOf(e);
+    } else node(e);
+  }
+  return { problems, documents, secondDocumentAt };
 }
 
 /**
