@@ -4,6 +4,7 @@ import * as path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import * as yaml from "js-yaml";
 import { loadMatrixText } from "../matrix/checks/pipeline";
+import { AUTOMATIC_PRIVILEGE_DESCRIPTION, ESCALATION_ACTIONS, PRIVILEGED_MANAGED_POLICIES } from "../matrix/aws/privilege";
 import { matrixJsonSchema } from "../matrix/validate/schema";
 import { folderFiles } from "../matrix/read/source";
 import { ROOT, capture } from "./cliRun";
@@ -39,6 +40,32 @@ describe("the JSON Schema for editors", () => {
     assert.equal(printed.code, 0);
     assert.deepEqual(JSON.parse(printed.out), matrixJsonSchema());
     assert.equal(fs.readFileSync(path.join(ROOT, "access.schema.json"), "utf8"), `${printed.out}\n`);
+  });
+
+  it("describes what is privileged from the one definition that the guardrails and diff use", () => {
+    type Node = { properties: Record<string, Node>; description?: string };
+    const schema = matrixJsonSchema() as unknown as Node;
+    const automatic = schema.properties.guardrails.properties.privileged.properties.automatic;
+    assert.equal(automatic.description, AUTOMATIC_PRIVILEGE_DESCRIPTION);
+    for (const name of [...PRIVILEGED_MANAGED_POLICIES, ...ESCALATION_ACTIONS]) assert.ok(automatic.description!.includes(name), name);
+  });
+
+  it("titles the fields whose changes diff reports, in the words diff uses", () => {
+    type Node = { properties: Record<string, { title?: string }> };
+    const defs = matrixJsonSchema() as unknown as { properties: Record<string, { additionalProperties?: Node } & Node> };
+    const titles = (node: Node) => Object.fromEntries(Object.entries(node.properties).map(([k, v]) => [k, v.title ?? null]));
+    assert.deepEqual(titles(defs.properties.permissionSets.additionalProperties!), {
+      description: "description",
+      sessionDuration: "session duration",
+      relayState: "relay state",
+      managedPolicies: "managed policies",
+      customerManagedPolicies: "customer managed policies",
+      inlinePolicy: "inline policy",
+      inlinePolicyFile: "inline policy file",
+      permissionsBoundary: "permissions boundary",
+      tags: "tags",
+    });
+    assert.deepEqual(titles(defs.properties.identityCenter), { startUrl: "start URL", region: "region" });
   });
 
   it("access.yaml points editors at it", () => {
