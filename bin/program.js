@@ -1,7 +1,7 @@
 // The Pulumi program's entry (package.json "main"; Pulumi.yaml sets typescript: false). It loads index.ts as the
 // sso-access command loads TypeScript, through Sucrase, which only strips types. Pulumi's own loader, ts-node,
 // type-checks the whole project before every preview and maps the stack trace the Pulumi SDK captures for each
-// resource through source maps: with it, a thousand-account organization's program took 2.3 times as long.
+// resource through source maps, which made large programs much slower (bench/README.md has the measurements).
 // Type-checking is the job of `npm test`, which CI runs.
 require("sucrase/register/ts");
 module.exports = require("../index.ts");

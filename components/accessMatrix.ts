@@ -79,8 +79,8 @@ export class AccessMatrix extends pulumi.ComponentResource {
   /**
    * Declares the plan in its order (permission sets, users, groups, accounts), letting the event loop turn every
    * few hundred resources. Declared all at once, every registration of a large organization is in flight together:
-   * the heap holds them all and the garbage collector copies them over and over (at a thousand accounts, twice the
-   * memory and half again the time). In batches, earlier registrations settle while later ones are declared.
+   * the heap holds them all and the garbage collector copies them over and over (bench/README.md has the figures).
+   * In batches, earlier registrations settle while later ones are declared.
    */
   private async declareAll(plan: Plan, declarations: Declarations, ownUrn: string | undefined) {
     const parent = { parent: this };

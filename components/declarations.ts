@@ -108,8 +108,7 @@ export class Declarations {
   /**
    * The resources `keys` name, each the resource itself or a promise of it when it is declared later. An array of
    * promises, never a promise of an array: the SDK wraps a promised list in an Output (mergeOptions), whose
-   * resolution walks every listed resource's whole object graph several times, which made each attachment's
-   * hundreds of dependencies cost more than registering the attachment.
+   * resolution walks every listed resource's whole object graph several times (bench/README.md, what each fix did).
    */
   private after(keys: readonly string[]): pulumi.Input<pulumi.Resource>[] {
     return keys.map((key) => this.resources.get(key) ?? this.waitFor(key));

@@ -15,7 +15,7 @@ export const TYPE = {
   groupComponent: "sso-access:index:Group",
   /**
    * Retired: each user had a component of this type until users moved under the root (a registration per person
-   * was a tenth of the program's cost at a thousand accounts). Users keep an alias to it, so nothing is replaced.
+   * was a large part of the program's cost: bench/README.md). Users keep an alias to it, so nothing is replaced.
    */
   userComponent: "sso-access:index:User",
   accountComponent: "sso-access:index:AccountAssignments",
