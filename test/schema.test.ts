@@ -5,7 +5,8 @@ import Ajv2020 from "ajv/dist/2020";
 import * as yaml from "js-yaml";
 import { loadMatrixText } from "../matrix/checks/pipeline";
 import { AUTOMATIC_PRIVILEGE_DESCRIPTION, ESCALATION_ACTIONS, PRIVILEGED_MANAGED_POLICIES } from "../matrix/aws/privilege";
-import { matrixJsonSchema } from "../matrix/validate/schema";
+import type { z } from "zod";
+import { GroupSchema, IdentityCenterSchema, PermissionSetSchema, UserSchema, matrixJsonSchema, titleOf } from "../matrix/validate/schema";
 import { folderFiles } from "../matrix/read/source";
 import { ROOT, capture } from "./cliRun";
 
@@ -50,22 +51,24 @@ describe("the JSON Schema for editors", () => {
     for (const name of [...PRIVILEGED_MANAGED_POLICIES, ...ESCALATION_ACTIONS]) assert.ok(automatic.description!.includes(name), name);
   });
 
-  it("titles the fields whose changes diff reports, in the words diff uses", () => {
+  it("titles every field of permission sets, users, groups and the instance: the words diff labels their changes with", () => {
     type Node = { properties: Record<string, { title?: string }> };
-    const defs = matrixJsonSchema() as unknown as { properties: Record<string, { additionalProperties?: Node } & Node> };
-    const titles = (node: Node) => Object.fromEntries(Object.entries(node.properties).map(([k, v]) => [k, v.title ?? null]));
-    assert.deepEqual(titles(defs.properties.permissionSets.additionalProperties!), {
-      description: "description",
-      sessionDuration: "session duration",
-      relayState: "relay state",
-      managedPolicies: "managed policies",
-      customerManagedPolicies: "customer managed policies",
-      inlinePolicy: "inline policy",
-      inlinePolicyFile: "inline policy file",
-      permissionsBoundary: "permissions boundary",
-      tags: "tags",
-    });
-    assert.deepEqual(titles(defs.properties.identityCenter), { startUrl: "start URL", region: "region" });
+    const json = matrixJsonSchema() as unknown as { properties: Record<string, { additionalProperties?: Node } & Node> };
+    const sections: [Node, z.ZodObject][] = [
+      [json.properties.permissionSets.additionalProperties!, PermissionSetSchema],
+      [json.properties.users.additionalProperties!, UserSchema],
+      [json.properties.groups.additionalProperties!, GroupSchema],
+      [json.properties.identityCenter, IdentityCenterSchema],
+    ];
+    for (const [node, schema] of sections) {
+      assert.deepEqual(Object.keys(node.properties), Object.keys(schema.shape));
+      for (const [key, property] of Object.entries(node.properties)) {
+        assert.ok(property.title, `${key} has a title`);
+        assert.equal(property.title, titleOf(schema, key), key);
+      }
+    }
+    assert.equal(json.properties.permissionSets.additionalProperties!.properties.sessionDuration.title, "session duration");
+    assert.equal(json.properties.identityCenter.properties.startUrl.title, "start URL");
   });
 
   it("access.yaml points editors at it", () => {
