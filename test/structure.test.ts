@@ -33,3 +33,30 @@ describe("the program's structure", () => {
     assert.deepEqual(long, []);
   });
 });
+
+describe("the README's layout", () => {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const layout = readme.slice(readme.indexOf("## Layout"), readme.indexOf("## Development"));
+  const folders = ["components", "cli", "cli/commands", ...fs.readdirSync(path.join(ROOT, "matrix")).map((d) => `matrix/${d}`)];
+
+  it("has a row for each folder of code, and no file of the matrix lies outside a stage folder", () => {
+    const rows = [...layout.matchAll(/^\| `([\w/]+)\/` \|/gm)].map((m) => m[1]).filter((f) => !f.startsWith("bench") && !f.startsWith("test"));
+    assert.deepEqual(rows.sort(), [...folders].sort());
+    assert.deepEqual(
+      fs.readdirSync(path.join(ROOT, "matrix")).filter((f) => !fs.statSync(path.join(ROOT, "matrix", f)).isDirectory()),
+      [],
+    );
+  });
+
+  for (const folder of folders) {
+    it(`names every file of ${folder}/, and only files that exist`, () => {
+      const row = layout.split("\n").find((l) => l.startsWith(`| \`${folder}/\` |`))!;
+      const named = [...row.matchAll(/`(\w+\.ts)`/g)].map((m) => m[1]).sort();
+      const files = fs
+        .readdirSync(path.join(ROOT, folder))
+        .filter((f) => f.endsWith(".ts"))
+        .sort();
+      assert.deepEqual(named, files);
+    });
+  }
+});
