@@ -7,7 +7,7 @@ import { Group } from "./group";
 import { PermissionSet } from "./permissionSet";
 
 export interface AccessMatrixArgs {
-  /** The expanded access matrix (matrix/expand.ts): every resource to declare, with names and inputs. */
+  /** The expanded access matrix (matrix/expand/expand.ts): every resource to declare, with names and inputs. */
   readonly plan: Plan;
   /** ARN of the Identity Center instance; looked up with ssoadmin.getInstances when not given. */
   readonly instanceArn?: string;

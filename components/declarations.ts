@@ -6,7 +6,7 @@ import { LOOKUP, TYPE, isRef, type Decl, type LookupToken, type Part, type Ref, 
  * Declares the plan's resources as Pulumi resources. Components hand it their part of the plan; it constructs each
  * child with the plan's logical name and inputs, and resolves the plan's references (ARNs and ids known only in AWS)
  * to the outputs of resources declared before. Nothing here decides what exists or how it is named: that is
- * matrix/expand.ts, shared with the offline plan.
+ * matrix/expand/expand.ts, shared with the offline plan.
  */
 
 type ResourceClass = new (name: string, args: never, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;

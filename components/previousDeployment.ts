@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isDeployed, type CountOnly, type Deployed } from "../matrix/review/removalGuard";
 
-/** The stack output in which each deployment records what it declared (matrix/removalGuard.ts). */
+/** The stack output in which each deployment records what it declared (matrix/review/removalGuard.ts). */
 export const DEPLOYED_OUTPUT = "deployed";
 
 /**

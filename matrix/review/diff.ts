@@ -35,7 +35,7 @@ export interface Snapshot {
   readonly matrix: Matrix;
   readonly plan: Plan;
   readonly access: Access;
-  /** Privileged permission sets and why (matrix/privilege.ts). */
+  /** Privileged permission sets and why (matrix/aws/privilege.ts). */
   readonly privileged: ReadonlyMap<string, readonly string[]>;
 }
 
@@ -91,7 +91,7 @@ export interface PermissionSetChange {
 }
 
 export interface PrivilegedGain {
-  /** What makes it privileged: a managed policy name such as AdministratorAccess, or another reason (matrix/privilege.ts). */
+  /** What makes it privileged: a managed policy name such as AdministratorAccess, or another reason (matrix/aws/privilege.ts). */
   readonly reason: string;
   readonly people: readonly string[];
   /** External groups: everyone in them gains it. */
