@@ -4,7 +4,7 @@ import { didYouMean } from "../../matrix/common/suggest";
 import { plural } from "../../matrix/common/words";
 import { expand } from "../../matrix/expand/expand";
 import type { Plan } from "../../matrix/expand/plan";
-import { effectiveAccess } from "../../matrix/review/effectiveAccess";
+import { effectiveAccess, type EffectiveAccess } from "../../matrix/review/effectiveAccess";
 import { DEFAULT_PROFILE_TEMPLATE, configBlock, defaultConfigPath, renderBlock, userFileName, writeAll, writeConfig } from "../awsProfiles";
 import type { Io } from "../output";
 import { EXIT, EXIT_CODES, UsageError, type CommandContext } from "./context";
@@ -18,11 +18,10 @@ interface AwsConfigOptions {
   profileTemplate: string;
 }
 
-type Access = ReturnType<typeof effectiveAccess>;
 type BlockOptions = Parameters<typeof configBlock>[2];
 
 /** `--all DIR`: one config file per user who reaches an account. */
-function writeEveryUser(dir: string, plan: Plan, access: Access, options: BlockOptions, io: Io): void {
+function writeEveryUser(dir: string, plan: Plan, access: EffectiveAccess, options: BlockOptions, io: Io): void {
   // Build every file before writing any: a name clash for one user leaves the folder untouched.
   const grantsOf = groupBy(access.grants, (g) => g.user);
   const blocks = grantsOf.map(([u, grants]) => ({ name: userFileName(u), text: `${renderBlock(configBlock(plan, grants, options))}\n` }));
@@ -33,7 +32,7 @@ function writeEveryUser(dir: string, plan: Plan, access: Access, options: BlockO
 }
 
 /** `--user NAME`: that user's profiles, printed or (with --write) merged into a config file. */
-function configureUser(user: string, file: string, write: string | true | undefined, plan: Plan, access: Access, options: BlockOptions, io: Io): void {
+function configureUser(user: string, file: string, write: string | true | undefined, plan: Plan, access: EffectiveAccess, options: BlockOptions, io: Io): void {
   if (!access.users.includes(user)) throw new UsageError(`no user "${user}" in ${file}${didYouMean(user, access.users)}`);
   const block = configBlock(
     plan,

@@ -19,7 +19,7 @@ import {
   type FieldChange,
   type Shape,
 } from "./declared";
-import { effectiveAccess, targetKey, viaText, type Access, type Grant, type Target } from "./effectiveAccess";
+import { effectiveAccess, targetKey, viaText, type EffectiveAccess, type Grant, type Target } from "./effectiveAccess";
 import { checkRemovals, deployedOf } from "./removalGuard";
 
 export type { EntityChanges, FieldChange } from "./declared";
@@ -34,7 +34,7 @@ export type { EntityChanges, FieldChange } from "./declared";
 export interface Snapshot {
   readonly matrix: Matrix;
   readonly plan: Plan;
-  readonly access: Access;
+  readonly access: EffectiveAccess;
   /** Privileged permission sets and why (matrix/aws/privilege.ts). */
   readonly privileged: ReadonlyMap<string, readonly string[]>;
 }
@@ -229,7 +229,7 @@ function gainsAndLosses<T extends Target>(before: readonly T[], after: readonly 
   ]);
 }
 
-function personChanges(before: Access | undefined, after: Access): PersonChange[] {
+function personChanges(before: EffectiveAccess | undefined, after: EffectiveAccess): PersonChange[] {
   const entry = (g: Grant): PersonAccess => ({ ...targetOf(g), via: viaText(g) });
   return gainsAndLosses(before?.grants ?? [], after.grants, (g) => g.user).map(([user, { gained, lost }]) => ({
     user,
@@ -238,7 +238,7 @@ function personChanges(before: Access | undefined, after: Access): PersonChange[
   }));
 }
 
-function externalGroupChanges(before: Access | undefined, after: Access): ExternalGroupChange[] {
+function externalGroupChanges(before: EffectiveAccess | undefined, after: EffectiveAccess): ExternalGroupChange[] {
   return gainsAndLosses(before?.externalGrants ?? [], after.externalGrants, (g) => g.group).map(([group, { gained, lost }]) => ({
     group,
     displayName: (gained[0] ?? lost[0]).displayName,

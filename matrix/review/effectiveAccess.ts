@@ -31,7 +31,7 @@ export interface ExternalGrant extends Target {
   readonly displayName: string;
 }
 
-export interface Access {
+export interface EffectiveAccess {
   /** Sorted by user, account name, permission set. */
   readonly grants: readonly Grant[];
   /** Sorted by group, account name, permission set. */
@@ -46,7 +46,7 @@ export const targetKey = (t: Target): string => `${t.accountId}\u0000${t.permiss
 
 const byTarget = (a: Target, b: Target): number => byText(a.accountName, b.accountName) || byText(a.permissionSet, b.permissionSet);
 
-export function effectiveAccess(valid: ValidMatrix, plan: Plan): Access {
+export function effectiveAccess(valid: ValidMatrix, plan: Plan): EffectiveAccess {
   const { matrix } = valid;
   const members = groupMembers(matrix);
   const grants = new Map<string, { user: string; target: Target; groups: Set<string>; direct: boolean }>();
