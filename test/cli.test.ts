@@ -147,9 +147,11 @@ Region eu-west-1 (partition aws). The Identity Center instance is looked up ther
     assert.match(top.out, /\n  64  wrong command line\n/);
   });
 
-  it("npm run check on a broken file exits 1 with no stack trace", function () {
+  // End to end: the real entry (package.json "bin"), as npm and npx start it, in a process of its own; the exit code
+  // and the two streams of that process. Every other test of the command calls run() in process.
+  it("the sso-access entry (bin/sso-access.js) on a broken file exits 1 with no stack trace", function () {
     this.timeout(60_000);
-    const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "cli/main.ts", "check", "test/fixtures/invalid/custom-tag.yaml"], {
+    const result = spawnSync(process.execPath, ["bin/sso-access.js", "check", "test/fixtures/invalid/custom-tag.yaml"], {
       cwd: ROOT,
       encoding: "utf8",
     });

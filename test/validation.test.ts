@@ -6,76 +6,111 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadMatrixFile, loadMatrixText } from "../matrix/checks/pipeline";
 import { formatProblem } from "../matrix/common/problems";
 import { folderFiles } from "../matrix/read/source";
-import { capture } from "./cliRun";
-import { runIndex, sharedMocks, type RecordingMocks } from "./mocks";
+import { runCorpusFile } from "./corpus";
+import { sharedMocks, type RecordingMocks } from "./mocks";
 
 const ROOT = path.resolve(__dirname, "..");
 const INVALID = "test/fixtures/invalid";
 
-const problemsOf = (file: string) => {
-  const result = loadMatrixFile(file, ROOT);
-  assert.equal(result.ok, false, `${file} should be refused`);
-  return result.ok ? [] : result.problems.map(formatProblem);
-};
+/** The reviewed corpus of broken files, by base name: each has a `.yaml` and the `.expected` list of its problems. */
+const CORPUS = [
+  "account-id-lengths",
+  "account-ids",
+  "alias-bomb",
+  "assignment-targets",
+  "custom-tag",
+  "dangling-references",
+  "descriptions-too-long",
+  "duplicate-keys",
+  "duplicate-keys-as-yaml-reads-them",
+  "duplicate-keys-in-lists",
+  "empty",
+  "exclusions",
+  "external-groups",
+  "guardrail-references",
+  "guardrails",
+  "identity-center",
+  "inline-policies",
+  "inline-policy-not-iam",
+  "inline-policy-too-large",
+  "malformed-target-items",
+  "missing-sections",
+  "names-ill-formed",
+  "not-utf8",
+  "null-and-wrong-types",
+  "permission-set-limits",
+  "policy-attachments",
+  "policy-file-escapes",
+  "principals",
+  "proto-key",
+  "reserved-and-case-users",
+  "scalar-file",
+  "session-durations",
+  "string-bomb",
+  "syntax-error",
+  "tab-indentation",
+  "top-level-list",
+  "two-documents",
+  "unknown-keys",
+  "unreachable-targets-and-policy-duplicates",
+  "users",
+  "yaml-mapping-in-scalar",
+  "yaml-unclosed-flow",
+  "yaml-unclosed-quote",
+];
 
-describe("validation: every broken file gets exactly its located problems", () => {
-  const fixtures = fs
-    .readdirSync(path.join(ROOT, INVALID))
-    .filter((f) => f.endsWith(".yaml"))
-    .sort();
-
-  it("has a reviewed expectation for every broken fixture, and no orphan expectation", () => {
-    const expectations = fs
-      .readdirSync(path.join(ROOT, INVALID))
-      .filter((f) => f.endsWith(".expected"))
+describe("validation: every broken file gets exactly its located problems, from check and from the program too", () => {
+  const files = fs.readdirSync(path.join(ROOT, INVALID)).sort();
+  const baseNames = (extension: string) =>
+    files
+      .filter((f) => f.endsWith(extension))
+      .map((f) => f.slice(0, -extension.length))
       .sort();
-    assert.deepEqual(
-      expectations,
-      fixtures.map((f) => f.replace(/\.yaml$/, ".expected")),
-    );
+
+  it(`holds exactly the reviewed corpus of ${CORPUS.length} broken files`, () => assert.deepEqual(baseNames(".yaml"), CORPUS));
+
+  it("has a reviewed expectation for every broken fixture, and no orphan expectation", () => assert.deepEqual(baseNames(".expected"), CORPUS));
+
+  let mocks: RecordingMocks;
+  before(async () => {
+    mocks = await sharedMocks();
   });
 
-  it(`holds at least 40 broken files (${fixtures.length})`, () => assert.ok(fixtures.length >= 40));
+  // Each file is loaded once: check and the program are handed that load's result (test/corpus.ts), so the three
+  // outputs are asserted to come from the one list of problems, and that list to be the reviewed one.
+  for (const name of CORPUS) {
+    it(`${name}.yaml: loadMatrixFile, check and the program`, async () => {
+      const file = `${INVALID}/${name}.yaml`;
+      const expected = fs
+        .readFileSync(path.join(ROOT, INVALID, `${name}.expected`), "utf8")
+        .trimEnd()
+        .split("\n");
+      const run = await runCorpusFile(file, mocks);
 
-  const expectedOf = (fixture: string) =>
-    fs
-      .readFileSync(path.join(ROOT, INVALID, fixture.replace(/\.yaml$/, ".expected")), "utf8")
-      .trimEnd()
-      .split("\n");
-  for (const fixture of fixtures) {
-    it(fixture, () => {
-      const expected = expectedOf(fixture);
-      assert.deepEqual(problemsOf(path.join(INVALID, fixture)), expected);
+      // loadMatrixFile: refused, with exactly the reviewed problems.
+      const [loaded] = run.loads;
+      assert.equal(loaded.result.ok, false, `${file} should be refused`);
+      const problems = loaded.result.ok ? [] : loaded.result.problems;
+      assert.deepEqual(problems.map(formatProblem), expected);
+      // check and the program each read that file once, under the same name and options, and were handed that result.
+      assert.deepEqual(
+        run.loads.map((l) => ({ file: l.file, shown: l.shown, options: l.options, sameResult: l.result === loaded.result })),
+        Array(3).fill({ file: path.join(ROOT, file), shown: file, options: "{}", sameResult: true }),
+      );
+
       // check: exit 1, every problem, the count, nothing on standard output.
-      const noun = expected.length === 1 ? "problem" : "problems";
-      assert.deepEqual(capture(["check", `${INVALID}/${fixture}`]), { code: 1, out: "", err: `${expected.join("\n")}\n${expected.length} ${noun}.` });
+      const count = `${expected.length} ${expected.length === 1 ? "problem" : "problems"}`;
+      assert.deepEqual(run.check, { code: 1, out: "", err: `${expected.join("\n")}\n${count}.` });
+
+      // The program: a RunError with the same problems, and nothing declared, not even the stack reference.
+      assert.equal(run.program.resolved, false, `${file}: the program should stop`);
+      const error = run.program.resolved ? undefined : run.program.error;
+      assert.ok(error instanceof pulumi.RunError, String(error));
+      assert.equal(error.message, `${count} in the access matrix:\n${expected.join("\n")}`);
+      assert.deepEqual(run.registrations, []);
+      assert.deepEqual(run.stackReferences, []);
     });
   }
-
-  describe("under Pulumi: the program stops with the same problems and declares nothing", () => {
-    let mocks: RecordingMocks;
-    before(async () => {
-      mocks = await sharedMocks();
-    });
-    for (const fixture of fixtures) {
-      it(fixture, async () => {
-        mocks.reset();
-        pulumi.runtime.setAllConfig({ "sso-access:accessFile": `${INVALID}/${fixture}` });
-        const error = await runIndex().then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-        assert.ok(error instanceof pulumi.RunError, fixture);
-        const expected = expectedOf(fixture);
-        assert.equal(
-          (error as Error).message,
-          `${expected.length} ${expected.length === 1 ? "problem" : "problems"} in the access matrix:\n${expected.join("\n")}`,
-        );
-        assert.deepEqual(mocks.registrations, []);
-        assert.deepEqual(mocks.stackReferences, []);
-      });
-    }
-  });
 });
 
 describe("validation: reading the file", () => {

@@ -96,10 +96,70 @@ describe(".github/workflows/access.yml", () => {
     }
   });
 
-  it("the README documents every secret and variable it uses", () => {
+  it("the README documents every secret and variable it uses, each as what it is", () => {
+    const secrets = ["AWS_DEPLOY_ROLE_ARN", "AWS_PREVIEW_ROLE_ARN", "PULUMI_ACCESS_TOKEN"];
+    const variables = ["AWS_REGION", "PULUMI_STACK"];
+    // Every value (or key) of the workflow that reads a secret or a variable, where it sits; steps by name.
+    const reads: [string, string][] = [];
+    const mentions = (text: string) => /\b(secrets|vars)\b/.test(text);
+    const visit = (value: unknown, at: string): void => {
+      if (typeof value === "string") {
+        if (mentions(value)) reads.push([at, value]);
+      } else if (Array.isArray(value)) {
+        value.forEach((item, i) => visit(item, `${at}[${(item as { name?: string } | null)?.name ?? i}]`));
+      } else if (typeof value === "object" && value !== null) {
+        for (const [key, item] of Object.entries(value)) {
+          const place = at ? `${at}.${key}` : key;
+          if (mentions(key)) reads.push([place, key]);
+          visit(item, place);
+        }
+      }
+    };
+    visit(WORKFLOW, "");
+    assert.deepEqual(reads, [
+      ["env.STACK", "${{ vars.PULUMI_STACK || 'prod' }}"],
+      ["jobs.review.steps[AWS credentials (read-only role, for preview)].with.role-to-assume", "${{ secrets.AWS_PREVIEW_ROLE_ARN }}"],
+      ["jobs.review.steps[AWS credentials (read-only role, for preview)].with.aws-region", "${{ vars.AWS_REGION || 'us-east-1' }}"],
+      // Provided by GitHub to every workflow run: nothing to set up, so not in the README's table.
+      ["jobs.review.steps[pulumi preview].with.github-token", "${{ secrets.GITHUB_TOKEN }}"],
+      ["jobs.review.steps[pulumi preview].env.PULUMI_ACCESS_TOKEN", "${{ secrets.PULUMI_ACCESS_TOKEN }}"],
+      ["jobs.deploy.steps[AWS credentials (deploy role)].with.role-to-assume", "${{ secrets.AWS_DEPLOY_ROLE_ARN }}"],
+      ["jobs.deploy.steps[AWS credentials (deploy role)].with.aws-region", "${{ vars.AWS_REGION || 'us-east-1' }}"],
+      ["jobs.deploy.steps[pulumi up].env.PULUMI_ACCESS_TOKEN", "${{ secrets.PULUMI_ACCESS_TOKEN }}"],
+    ]);
+    for (const name of secrets)
+      assert.ok(
+        reads.some(([, text]) => text.includes(`secrets.${name} `)),
+        `the workflow reads the secret ${name}`,
+      );
+    for (const name of variables)
+      assert.ok(
+        reads.some(([, text]) => text.includes(`vars.${name} `)),
+        `the workflow reads the variable ${name}`,
+      );
+
+    // The README's table in "Continuous delivery": one row per secret and per variable, each as what it is.
     const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-    const names = [...new Set([...TEXT.matchAll(/\b(?:secrets|vars)\.([A-Z_]+)/g)].map((m) => m[1]))].filter((n) => n !== "GITHUB_TOKEN").sort();
-    assert.deepEqual(names, ["AWS_DEPLOY_ROLE_ARN", "AWS_PREVIEW_ROLE_ARN", "AWS_REGION", "PULUMI_ACCESS_TOKEN", "PULUMI_STACK"]);
-    for (const name of names) assert.ok(readme.includes(`\`${name}\``), `README mentions ${name}`);
+    const start = readme.indexOf("\n## Continuous delivery\n");
+    assert.ok(start >= 0, "README has a section Continuous delivery");
+    const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
+    const rows = [...section.matchAll(/^\| `([^`]+)` \| ([a-z]+) \| \S.*\|$/gm)].map((m) => [m[1], m[2]]);
+    assert.deepEqual(rows, [
+      ["PULUMI_ACCESS_TOKEN", "secret"],
+      ["AWS_PREVIEW_ROLE_ARN", "secret"],
+      ["AWS_DEPLOY_ROLE_ARN", "secret"],
+      ["PULUMI_STACK", "variable"],
+      ["AWS_REGION", "variable"],
+    ]);
+    for (const name of secrets)
+      assert.ok(
+        rows.some((row) => row[0] === name && row[1] === "secret"),
+        `README documents the secret ${name}`,
+      );
+    for (const name of variables)
+      assert.ok(
+        rows.some((row) => row[0] === name && row[1] === "variable"),
+        `README documents the variable ${name}`,
+      );
   });
 });
