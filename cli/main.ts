@@ -89,6 +89,14 @@ function exitCodeOf(error: unknown, io: Io): number {
 
 /** The process entry (bin/sso-access.js): exit code set, never a stack trace unless SSO_ACCESS_DEBUG is set. */
 export function main(argv = process.argv.slice(2)): void {
+  // A reader that stops early (`sso-access who | head -1`) closes the pipe: that ends the command quietly, with
+  // success, as it does for other command-line tools.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+      process.exit(EXIT.ok);
+    });
+  }
   try {
     process.exitCode = run(argv);
   } catch (error) {

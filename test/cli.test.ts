@@ -1,8 +1,11 @@
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import * as os from "node:os";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ROOT, capture } from "./cliRun";
+import { renderTable } from "../cli/output";
+import { generateYaml } from "../bench/generate";
 import { expand } from "../matrix/expand/expand";
 import { loadMatrixOrThrow } from "../matrix/checks/pipeline";
 
@@ -161,5 +164,29 @@ Region eu-west-1 (partition aws). The Identity Center instance is looked up ther
       result.stderr,
       "test/fixtures/invalid/custom-tag.yaml:7:9  <root>  unknown scalar tag !!js/function; access.yaml takes no custom tags: remove it\n1 problem.\n",
     );
+  });
+});
+
+describe("sso-access at the size of an organization", () => {
+  it("renders a table of 200,000 rows (no argument list as long as the table)", () => {
+    const rows = Array.from({ length: 200_000 }, (_, i) => [`user-${i}`, "x".repeat(i % 7)]);
+    const table = renderTable(["User", "Account"], rows, (_style, text) => text);
+    assert.equal(table.split("\n").length, 200_001);
+    assert.equal(table.split("\n")[1], "user-0");
+    assert.equal(table.split("\n")[7], "user-6       xxxxxx");
+  });
+
+  // A real process: only a real pipe, closed by its reader, raises EPIPE.
+  it("ends quietly with exit 0 when its reader stops early (sso-access who | head -1)", async function () {
+    this.timeout(60_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sso-access-pipe-"));
+    fs.writeFileSync(path.join(dir, "access.yaml"), generateYaml("M"));
+    const child = spawn(process.execPath, [path.join(ROOT, "bin/sso-access.js"), "who"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const first = await new Promise<string>((resolve) => child.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().split("\n")[0])));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    assert.deepEqual({ first, code, stderr }, { first: "User                    Account    Account id    Permission set  Via", code: 0, stderr: "" });
   });
 });
