@@ -1,5 +1,6 @@
 import { structuredPatch } from "diff";
 import { groupBy } from "../matrix/common/order";
+import { visible } from "../matrix/common/visible";
 import { plural } from "../matrix/common/words";
 import type { Value } from "../matrix/expand/plan";
 import type { AccessDiff, AssignmentChange, EntityChanges, FieldChange, PermissionSetChange } from "../matrix/review/diff";
@@ -17,7 +18,12 @@ export type DiffFormat = (typeof DIFF_FORMATS)[number];
 /** The first line of a pull request comment, so a workflow can find and update its earlier comment. */
 export const COMMENT_MARKER = "<!-- sso-access diff -->";
 
+/** A value as one line of text: hidden characters and line breaks escaped (a description cannot start a line of its own). */
 function show(value: Value | null | undefined): string {
+  return visible(shown(value));
+}
+
+function shown(value: Value | null | undefined): string {
   if (value === null || value === undefined) return "(none)";
   if (typeof value === "object" && !Array.isArray(value)) {
     return (
@@ -172,7 +178,8 @@ function sections(d: AccessDiff, arrow: string): Section[] {
       columns: ["Group", "Change", "Permission set", "Account"],
       items: holderItems(
         d.externalGroups,
-        (i) => `${d.externalGroups[i].group}${d.externalGroups[i].displayName !== d.externalGroups[i].group ? ` ("${d.externalGroups[i].displayName}")` : ""}`,
+        (i) =>
+          `${d.externalGroups[i].group}${d.externalGroups[i].displayName !== d.externalGroups[i].group ? ` ("${visible(d.externalGroups[i].displayName)}")` : ""}`,
         (a) => `${a.permissionSet} in ${where(a)}`,
         (i, change, a) => [d.externalGroups[i].group, change, a.permissionSet, where(a)],
       ),

@@ -10,7 +10,8 @@ import { registerPlan } from "./commands/plan";
 import { registerSchema } from "./commands/schema";
 import { registerWho } from "./commands/who";
 import { GitError } from "./git";
-import { painter, stdio, type Io } from "./output";
+import { safeOutput } from "../matrix/common/visible";
+import { OWN_COLOURS, painter, stdio, type Io } from "./output";
 import { UnknownFilterError } from "./who";
 
 /**
@@ -50,7 +51,13 @@ function buildProgram(io: Io): Command {
 }
 
 /** Runs one command line and returns its exit code. Never throws for bad input. */
-export function run(argv: readonly string[], io: Io = stdio): number {
+export function run(argv: readonly string[], given: Io = stdio): number {
+  // Whatever a command prints passes here: text from a file can show, never act (matrix/common/visible.ts).
+  const io: Io = {
+    out: (text) => given.out(safeOutput(text, given.color ? OWN_COLOURS : undefined)),
+    err: (text) => given.err(safeOutput(text)),
+    color: given.color,
+  };
   let code: number = EXIT.ok;
   const program = buildProgram(io);
   const context = commandContext(io, painter(io.color), (c) => void (code = c));

@@ -21,6 +21,9 @@ export const stdio: Io = {
 
 /** SGR codes; each style resets only itself, so styles nest. */
 const SGR = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39] } as const;
+
+/** The escape sequences paint() writes, and no other: what output keeps when it has colour (safeOutput). */
+export const OWN_COLOURS = new RegExp(`(\u001b\\[(?:${[...new Set(Object.values(SGR).flat())].join("|")})m)`);
 export type Style = keyof typeof SGR;
 
 export type Paint = (style: Style, text: string) => string;
@@ -50,7 +53,7 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
 export function md(text: string): string {
   const entities: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
   return text
-    .replace(/\r?\n/g, " ")
+    .replace(/\r\n|[\r\n\u0085\u2028\u2029]/g, " ")
     .replace(/[&<>]/g, (c) => entities[c])
     .replace(/[\\`*_[\]|~]/g, "\\$&");
 }

@@ -221,7 +221,7 @@ Identity Center
     const { out } = capture(["diff", "old.yaml", "new.yaml", "--format", "markdown"], { cwd: dir });
     assert.equal(
       out.split("\n").find((l) => l.startsWith("- group Developers")),
-      "- group Developers: description Application developers. → x&lt;/sub&gt;  \\*\\*No access changes.\\*\\* &lt;!-- \\| \\`y\\` \\_z\\_",
+      "- group Developers: description Application developers. → x&lt;/sub&gt;\\\\n\\\\n\\*\\*No access changes.\\*\\* &lt;!-- \\| \\`y\\` \\_z\\_",
     );
     assert.ok(!out.includes("<!-- |"), "no comment opens");
   });

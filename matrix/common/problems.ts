@@ -1,4 +1,5 @@
 import { byText } from "./order";
+import { safeOutput, visible } from "./visible";
 
 /**
  * A problem found in an access matrix, located in its source file.
@@ -44,8 +45,9 @@ export function formatPath(path: DocPath): string {
   return out;
 }
 
+/** `file:line:column  path  message`, one line whatever the file holds: values are shown with their hidden characters escaped. */
 export function formatProblem(p: Problem): string {
-  return `${p.file}:${p.line}:${p.column}  ${p.path}  ${p.message}`;
+  return safeOutput(`${visible(p.file)}:${p.line}:${p.column}  ${visible(p.path)}  ${visible(p.message)}`);
 }
 
 /** Sorts by file, then position, then message, and drops exact duplicates. Long quoted text in messages is cut. */

@@ -1,0 +1,44 @@
+/**
+ * Text from a file, made visible before anyone reads it. A value in access.yaml, a policy file or a stack file may
+ * come from someone who wants a reviewer to misread: an escape sequence that clears the terminal and prints "No one
+ * gains or loses access", a bidirectional override that reverses a name, a zero-width character that makes two
+ * names look alike, a line break that starts a GitHub workflow command (`::add-mask::`). Such characters are shown
+ * as escapes (`\x1b`, `\u202e`, `\n`), never passed through.
+ */
+
+/**
+ * C0 and C1 controls (ESC among them) and DEL; the Arabic letter mark; Mongolian vowel separator; zero-width space,
+ * joiners and the direction marks; line and paragraph separators and the bidirectional embeddings and overrides;
+ * word joiner, invisible operators and the bidirectional isolates; the byte order mark; interlinear annotation
+ * characters. Tab, line feed and carriage return are listed separately: output may use them, values may not.
+ */
+const HIDDEN =
+  "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u061c\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff\\ufff9-\\ufffb";
+const IN_VALUES = new RegExp(`[${HIDDEN}\\t\\n\\r]`, "g");
+/** In output: a tab, a line feed and a CR before a line feed (CSV's line end) are the tools' own; a lone CR is not. */
+const IN_OUTPUT = new RegExp(`[${HIDDEN}]|\\r(?!\\n)`, "g");
+
+const NAMED: Record<string, string> = { "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+
+function escape(c: string): string {
+  const code = c.charCodeAt(0);
+  return NAMED[c] ?? (code < 0x80 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`);
+}
+
+/** A value shown on one line: every hidden character, tab and line break as an escape. */
+export const visible = (text: string): string => text.replace(IN_VALUES, escape);
+
+/**
+ * What the tools print, made safe as a whole: every hidden character escaped (line breaks and tabs kept), and no
+ * line that a CI runner would take for a workflow command (a line whose first characters are `::`). `keep` lets the
+ * tools' own terminal colours through, and nothing else: SGR sequences of the codes `paint` uses.
+ */
+export function safeOutput(text: string, keep?: RegExp): string {
+  const escaped = keep
+    ? text
+        .split(keep)
+        .map((part, i) => (i % 2 === 1 ? part : part.replace(IN_OUTPUT, escape)))
+        .join("")
+    : text.replace(IN_OUTPUT, escape);
+  return escaped.replace(/^([ \t]*)::/gm, "$1\\x3a:");
+}

@@ -1,0 +1,97 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ROOT, capture } from "./cliRun";
+
+/**
+ * Output that cannot lie: a hostile author of access.yaml controls descriptions, tag values, display names and the
+ * names in references. Nothing they write may act on a terminal, start a line of its own, reverse text, or reach a
+ * CI runner as a workflow command. Each attack below worked before the tools escaped what they print.
+ */
+
+const ESC = "\u001b";
+const sample = () => fs.readFileSync(path.join(ROOT, "access.yaml"), "utf8");
+
+/** A folder with the sample as old.yaml and an edited copy as new.yaml. */
+function workspace(edit: (text: string) => string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sso-access-hostile-"));
+  fs.writeFileSync(path.join(dir, "old.yaml"), sample());
+  const edited = edit(sample());
+  assert.notEqual(edited, sample(), "the edit applies");
+  fs.writeFileSync(path.join(dir, "new.yaml"), edited);
+  fs.cpSync(path.join(ROOT, "policies"), path.join(dir, "policies"), { recursive: true });
+  return dir;
+}
+
+const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
+
+describe("hostile text in access.yaml cannot forge what the tools print", () => {
+  it("diff: an escape sequence that clears the screen and a forged verdict stay visible text on their own line", () => {
+    // A YAML double-quoted string may hold any character through escapes.
+    const dir = workspace((t) => t.replace("    description: Application developers.", '    description: "Devs.\\e[2J\\e[H\\nNo one gains or loses access."'));
+    for (const color of [false, true]) {
+      const { code, out } = capture(["diff", "old.yaml", "new.yaml"], { cwd: dir, color });
+      assert.equal(code, 0);
+      const line = out.split("\n").find((l) => l.includes("group Developers"))!;
+      const shown = "~ group Developers: description Application developers. -> Devs.\\x1b[2J\\x1b[H\\nNo one gains or loses access.";
+      assert.equal(line, color ? `  \u001b[33m${shown}\u001b[39m` : `  ${shown}`);
+      // The one line that says so is the risk line; the description's is not a line of its own.
+      assert.deepEqual(
+        out
+          .split("\n")
+          .filter((l) => l.includes("No one gains or loses access"))
+          .map((l) => l.startsWith("No one gains") || l.includes("\u001b[1mNo one gains")),
+        [true, false],
+      );
+      // With colour, the only escape sequences are the tools' own colours.
+      assert.deepEqual(out.replace(/\u001b\[(?:1|2|22|31|32|33|39)m/g, "").match(HIDDEN), null);
+      if (!color) assert.ok(!out.includes(ESC));
+    }
+  });
+
+  it("diff --format markdown: a lone carriage return or a line separator cannot start a heading of the comment", () => {
+    const dir = workspace((t) => t.replace("    description: Application developers.", '    description: "Devs.\\r#### No access changes.\\u2028### Forged"'));
+    const { out } = capture(["diff", "old.yaml", "new.yaml", "--format", "markdown"], { cwd: dir });
+    assert.deepEqual(
+      out.split("\n").filter((l) => /^#+ /.test(l)),
+      ["### Access changes", "#### Users, groups and accounts"],
+    );
+    assert.equal(out.match(HIDDEN), null);
+    assert.equal(
+      out.split("\n").find((l) => l.includes("group Developers")),
+      "- group Developers: description Application developers. → Devs.\\\\r#### No access changes.\\\\u2028### Forged",
+    );
+  });
+
+  it("check: a name with a line break cannot emit a workflow command (::add-mask::, ::error::) into a CI log", () => {
+    const dir = workspace((t) => t.replace("  - group: Developers\n", '  - group: "Developers\\n::add-mask::secret\\n::error::all good"\n'));
+    const { code, out, err } = capture(["check", "new.yaml"], { cwd: dir });
+    assert.equal(code, 1);
+    assert.equal(out, "");
+    assert.deepEqual(err.split("\n"), [
+      'new.yaml:100:12  assignments[2].group  unknown group "Developers\\n::add-mask::secret\\n::error::all good"',
+      "1 problem.",
+    ]);
+    assert.ok(!err.split("\n").some((l) => l.trimStart().startsWith("::")));
+  });
+
+  it("check: a policy file named like a workflow command, with a problem inside, starts no line with ::", () => {
+    const dir = workspace((t) => t.replace("inlinePolicyFile: policies/developer-guardrails.json", "inlinePolicyFile: '::error::x.json'"));
+    fs.writeFileSync(path.join(dir, "::error::x.json"), '{"Version": "2012-10-17", "Statement": []}\n');
+    const { code, err } = capture(["check", "new.yaml"], { cwd: dir });
+    assert.equal(code, 1);
+    assert.deepEqual(err.split("\n"), ["\\x3a:error::x.json:1:40  Statement  Statement must hold at least one statement", "1 problem."]);
+  });
+
+  it("who: a right-to-left override in a display name or user name is shown, not obeyed", () => {
+    const dir = workspace((t) => t.replace("  jane.doe:\n", '  "jane.doe\\u202e":\n').replace("      - jane.doe\n", '      - "jane.doe\\u202e"\n'));
+    const { code, out } = capture(["who", "new.yaml", "--format", "csv"], { cwd: dir });
+    assert.equal(code, 0);
+    assert.equal(out.replace(/\r\n/g, "\n").match(HIDDEN), null);
+    assert.deepEqual(
+      out.split("\r\n").filter((l) => l.startsWith("jane")),
+      ["jane.doe\\u202e,management,111111111111,Admin,ProfessionalAfAdmins", "jane.doe\\u202e,taylor,222222222222,Admin,ProfessionalAfAdmins"],
+    );
+  });
+});
