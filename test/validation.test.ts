@@ -41,6 +41,7 @@ const CORPUS = [
   "permission-set-limits",
   "policy-attachments",
   "policy-file-escapes",
+  "policy-numbers",
   "principals",
   "proto-key",
   "reserved-and-case-users",

@@ -63,11 +63,11 @@ function checkPolicies(doc: Document, base: DocPath, set: PermissionSet): void {
 
 /** Validates an inline policy document at `p` of the matrix; returns its compact JSON when valid. */
 function checkPolicy(document: unknown, locator: Locator, p: DocPath, problems: Problem[]): string | undefined {
+  const changed = changedNumbers(document, locator, p);
+  problems.push(...changed);
   const parsed = PolicyDocumentSchema.safeParse(document, { reportInput: true });
-  if (!parsed.success) {
-    problems.push(...zodProblems(parsed.error.issues, locator, p, PolicyDocumentSchema, document));
-    return undefined;
-  }
+  if (!parsed.success) problems.push(...zodProblems(parsed.error.issues, locator, p, PolicyDocumentSchema, document));
+  if (changed.length || !parsed.success) return undefined;
   const { json, problem } = inlinePolicyJson(parsed.data);
   if (problem) {
     problems.push(locator.problem(p, problem, "key"));
@@ -106,4 +106,21 @@ function checkPolicyFile(relative: string, files: SiblingFiles, locator: Locator
     return undefined;
   }
   return checkPolicy(parsed.value, parsed.locator, [], problems);
+}
+
+/**
+ * Numbers YAML (or JSON) would send to AWS as something else than was written: `012345678901` becomes 12345678901
+ * (a Deny on that account id never matches), `12345678901234567890` loses digits past 2^53, `1.0`, `1e3` and `0x10`
+ * change their text. Each is refused where it is written, with the quoted form that keeps it as written.
+ */
+function changedNumbers(value: unknown, locator: Locator, p: DocPath): Problem[] {
+  if (typeof value === "number") {
+    const raw = locator.raw(p);
+    if (raw === undefined || raw === String(value)) return [];
+    const reads =
+      Number.isSafeInteger(value) || !Number.isInteger(value) ? `the number ${String(value)}` : `${String(value)}, a number past 2^53 that has lost digits`;
+    return [locator.problem(p, `${raw} is read as ${reads}, which is what AWS would get; quote it to keep it as written: "${raw}"`)];
+  }
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([k, v]) => changedNumbers(v, locator, [...p, Array.isArray(value) ? Number(k) : k]));
 }
