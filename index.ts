@@ -14,7 +14,7 @@ export = async () => {
   const plan = planOf(config.get("accessFile") || "access.yaml");
   // Empty means unset: Pulumi.yaml declares these keys with empty defaults. removalVerdict checks the numbers.
   const setting = (key: string) => config.get(key) || undefined;
-  const deployed = deployedOf(plan, setting("instanceArn") ?? "");
+  const deployed = deployedOf(plan, setting("instanceArn") ?? "", setting("identityStoreId") ?? "");
   const number = (key: string) => (setting(key) === undefined ? undefined : Number(setting(key)));
   const limits = { maxShare: number("maxRemovalShare"), maxCount: number("maxRemovals"), allow: setting("allowRemovals") };
   const removals = checkRemovals(await previousDeployment(), deployed, limits);

@@ -78,6 +78,35 @@ describe("the removal guard: what it stops", () => {
     ]);
   });
 
+  it("counts a change of identity store as removing everything, when both deployments recorded it", () => {
+    const here = { ...deployed(3, 2, 1), where: { region: "eu-west-1", instanceArn: "", identityStoreId: "d-1111111111" } };
+    const check = checkRemovals(here, { ...here, where: { ...here.where, identityStoreId: "d-2222222222" } });
+    assert.deepEqual(check.removed, { assignments: ["a-0", "a-1", "a-2"], memberships: ["m-0", "m-1"], users: ["u-0"] });
+    assert.deepEqual(check.reasons, [
+      "the identity store changes from d-1111111111 to d-2222222222: every assignment, membership and user is deleted there and created anew",
+    ]);
+    // A deployment recorded before the identity store was: nothing to compare with.
+    assert.deepEqual(checkRemovals({ ...here, where: { region: "eu-west-1", instanceArn: "" } }, here).reasons, []);
+  });
+
+  it("counts leaving a permission set with no policy, while assignments hold it, as a removal", () => {
+    const before: Deployed = {
+      assignments: ["group/Devs/Admin/111111111111", "user/a/b/Admin/222222222222", "group/Ops/Read/111111111111"],
+      memberships: [],
+      users: [],
+      policies: { Admin: 2, Read: 1, Unused: 1 },
+    };
+    const after: Deployed = { ...before, policies: { Admin: 0, Read: 1, Unused: 0 } };
+    const check = checkRemovals(before, after);
+    assert.deepEqual(check.emptied, ["Admin"]);
+    assert.deepEqual(check.reasons, ["it leaves permission set Admin with no policy while 2 assignments hold it: they keep the set, and lose all it allowed"]);
+    assert.notEqual(check.fingerprint, checkRemovals(before, before).fingerprint);
+    assert.deepEqual(removalVerdict(check)!.split("\n").slice(1, 3), ["It would remove:", "  - every policy of permission set Admin"]);
+    assert.equal(removalVerdict(check, { allow: check.fingerprint }), undefined);
+    // Recorded before policies were: nothing to compare with.
+    assert.deepEqual(checkRemovals({ ...before, policies: undefined }, after).reasons, []);
+  });
+
   it("judges a stack last deployed by a version that recorded only assignmentCount by its count", () => {
     assert.deepEqual(checkRemovals({ assignmentCount: 10 }, deployed(7, 0, 0)).reasons, [
       "it removes 3 of 10 assignments (30%), more than the 25% allowed (the last deployment recorded only its count)",
@@ -142,10 +171,31 @@ describe("the removal guard in the Pulumi program", () => {
       true,
       "it lists people: a secret output",
     );
-    assert.deepEqual(recorded.where, { region: "eu-west-1", instanceArn: "" });
+    assert.deepEqual(recorded.where, { region: "eu-west-1", instanceArn: "", identityStoreId: "" });
+    assert.deepEqual(recorded.policies, { Admin: 1, Developer: 2, ReadOnly: 2 });
     // The assignments' logical names (listed in expand.test.ts), the memberships and the created users.
     assert.deepEqual([recorded.assignments.length, recorded.memberships.length, recorded.users.length], [6, 4, 4]);
     assert.equal(mocks.registrations.length, 38);
+  });
+
+  it("stops before declaring anything when a permission set that people hold is left with no policy", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sso-access-emptied-"));
+    const text = fs.readFileSync(path.join(ROOT, "access.yaml"), "utf8");
+    const admin = "    managedPolicies:\n      - AdministratorAccess\n";
+    assert.ok(text.includes(admin));
+    fs.writeFileSync(path.join(dir, "access.yaml"), text.replace(admin, ""));
+    fs.cpSync(path.join(ROOT, "policies"), path.join(dir, "policies"), { recursive: true });
+    const error = await run(path.join(dir, "access.yaml"), sample()).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof pulumi.RunError);
+    assert.deepEqual((error as Error).message.split("\n").slice(0, 3), [
+      "the removal guard stopped this deployment before it changed anything: it leaves permission set Admin with no policy while 2 assignments hold it: they keep the set, and lose all it allowed.",
+      "It would remove:",
+      "  - every policy of permission set Admin",
+    ]);
+    assert.deepEqual(mocks.registrations, []);
   });
 
   it("stops before declaring anything when a third of the deployed assignments would go", async () => {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { TYPE, planDecls, type Plan } from "../expand/plan";
+import { TYPE, planDecls, type Decl, type Plan } from "../expand/plan";
 import { byText } from "../common/order";
 
 /**
@@ -18,7 +18,13 @@ export interface Deployed {
    * Where they live: the Identity Center region and the instance ARN from stack config (empty: looked up). When it
    * changes, every resource is replaced, so everything counts as removed.
    */
-  readonly where?: { readonly region: string; readonly instanceArn: string };
+  readonly where?: { readonly region: string; readonly instanceArn: string; readonly identityStoreId?: string };
+  /**
+   * How many policies (managed, customer managed, inline) each permission set has. A set that had some and has none
+   * while assignments still hold it takes away all that its holders could do: a removal, though nothing is deleted.
+   * Absent in what older versions recorded.
+   */
+  readonly policies?: { readonly [permissionSet: string]: number };
 }
 
 /** What a deployment made before `deployed` existed left: only its assignment count. */
@@ -40,7 +46,7 @@ export interface RemovalLimits {
   readonly allow?: string;
 }
 
-export function deployedOf(plan: Plan, instanceArn = ""): Deployed {
+export function deployedOf(plan: Plan, instanceArn = "", identityStoreId = ""): Deployed {
   const names = (type: string) =>
     planDecls(plan)
       .filter((d) => d.type === type)
@@ -50,8 +56,16 @@ export function deployedOf(plan: Plan, instanceArn = ""): Deployed {
     assignments: names(TYPE.accountAssignment),
     memberships: names(TYPE.groupMembership),
     users: names(TYPE.user),
-    where: { region: plan.settings.region, instanceArn },
+    where: { region: plan.settings.region, instanceArn, identityStoreId },
+    policies: Object.fromEntries(plan.permissionSets.map((set) => [set.name, set.children.reduce((n, d) => n + policiesOf(d), 0)])),
   };
+}
+
+/** The policies one declaration attaches: each managed or customer managed reference, an inline policy. */
+function policiesOf(d: Decl): number {
+  if (d.type === TYPE.managedPolicies) return (d.inputs.managedPolicyArns as readonly unknown[]).length;
+  if (d.type === TYPE.customerManagedPolicies) return (d.inputs.customerManagedPolicyReferences as readonly unknown[]).length;
+  return d.type === TYPE.inlinePolicy ? 1 : 0;
 }
 
 /** True when `value` has the shape deployedOf gives (read back from a stack output). */
@@ -59,15 +73,24 @@ export function isDeployed(value: unknown): value is Deployed {
   if (typeof value !== "object" || value === null) return false;
   const record = value as Record<string, unknown>;
   const where = record.where as Record<string, unknown> | undefined;
+  const policies = record.policies as Record<string, unknown> | undefined;
   return (
     KINDS.every((k) => Array.isArray(record[k]) && (record[k] as unknown[]).every((n) => typeof n === "string")) &&
-    (where === undefined || (typeof where === "object" && where !== null && typeof where.region === "string" && typeof where.instanceArn === "string"))
+    (where === undefined ||
+      (typeof where === "object" &&
+        where !== null &&
+        typeof where.region === "string" &&
+        typeof where.instanceArn === "string" &&
+        ["undefined", "string"].includes(typeof where.identityStoreId))) &&
+    (policies === undefined || (typeof policies === "object" && policies !== null && Object.values(policies).every((n) => Number.isInteger(n))))
   );
 }
 
 export interface RemovalCheck {
   /** What the deployment would delete, by kind. */
   readonly removed: Deployed;
+  /** Permission sets left with no policy while assignments still hold them. */
+  readonly emptied: readonly string[];
   /** Why the guard stops it; empty when it may go ahead. */
   readonly reasons: readonly string[];
   /** Names exactly this removal: `sha256:` and 16 hex digits. */
@@ -94,29 +117,53 @@ export function checkRemovals(previous: Deployed | CountOnly | undefined, curren
     judge("assignments", previous.assignmentCount, gone);
     const removed = { assignments: [], memberships: [], users: [] };
     const fingerprint = fingerprintOf({ countOnly: [previous.assignmentCount, current.assignments.length] });
-    return { removed, reasons: reasons.map((r) => `${r} (the last deployment recorded only its count)`), fingerprint };
+    return { removed, emptied: [], reasons: reasons.map((r) => `${r} (the last deployment recorded only its count)`), fingerprint };
   }
-  const moved =
-    previous?.where !== undefined &&
-    current.where !== undefined &&
-    (previous.where.region !== current.where.region || previous.where.instanceArn !== current.where.instanceArn);
+  const moved = movedFrom(previous, current);
   const removedOf = (kind: Kind) => {
     const now = new Set(moved ? [] : current[kind]);
     return [...(previous?.[kind] ?? [])].filter((name) => !now.has(name)).sort(byText);
   };
   const removed = { assignments: removedOf("assignments"), memberships: removedOf("memberships"), users: removedOf("users") };
-  if (moved) {
-    const from = previous!.where!;
-    const to = current.where!;
-    const change =
-      from.region !== to.region
-        ? `the region changes from ${from.region} to ${to.region}`
-        : `the instance changes from ${from.instanceArn || "(looked up)"} to ${to.instanceArn || "(looked up)"}`;
-    reasons.push(`${change}: every assignment, membership and user is deleted there and created anew`);
-  } else {
-    for (const kind of KINDS) judge(kind, previous?.[kind].length ?? 0, removed[kind].length);
+  if (moved) reasons.push(`${moved}: every assignment, membership and user is deleted there and created anew`);
+  else for (const kind of KINDS) judge(kind, previous?.[kind].length ?? 0, removed[kind].length);
+  const emptied = moved ? [] : emptiedSets(previous, current);
+  for (const [set, holders] of emptied) {
+    reasons.push(
+      `it leaves permission set ${set} with no policy while ${holders} ${holders === 1 ? "assignment holds" : "assignments hold"} it: they keep the set, and lose all it allowed`,
+    );
   }
-  return { removed, reasons, fingerprint: fingerprintOf(removed) };
+  const sets = emptied.map(([set]) => set);
+  return { removed, emptied: sets, reasons, fingerprint: fingerprintOf(sets.length ? { ...removed, emptied: sets } : removed) };
+}
+
+/** How the deployment moves to other Identity Center resources (region, instance, identity store), or undefined. */
+function movedFrom(previous: Deployed | undefined, current: Deployed): string | undefined {
+  const [from, to] = [previous?.where, current.where];
+  if (from === undefined || to === undefined) return undefined;
+  if (from.region !== to.region) return `the region changes from ${from.region} to ${to.region}`;
+  if (from.instanceArn !== to.instanceArn) return `the instance changes from ${from.instanceArn || "(looked up)"} to ${to.instanceArn || "(looked up)"}`;
+  // Recorded since the identity store counts too; older records say nothing about it.
+  if (from.identityStoreId !== undefined && to.identityStoreId !== undefined && from.identityStoreId !== to.identityStoreId) {
+    return `the identity store changes from ${from.identityStoreId || "(looked up)"} to ${to.identityStoreId || "(looked up)"}`;
+  }
+  return undefined;
+}
+
+/** Sets that had policies and have none now, with how many assignments still hold them; sorted by name. */
+function emptiedSets(previous: Deployed | undefined, current: Deployed): [string, number][] {
+  if (!previous?.policies || !current.policies) return [];
+  const holders = new Map<string, number>();
+  // An assignment's logical name is principal type / principal / permission set / account id (expand/names.ts); a
+  // user name may hold "/", a set name and an id may not: the set is the part before the last.
+  for (const name of current.assignments) {
+    const set = name.split("/").at(-2)!;
+    holders.set(set, (holders.get(set) ?? 0) + 1);
+  }
+  return Object.entries(current.policies)
+    .filter(([set, count]) => count === 0 && (previous.policies![set] ?? 0) > 0 && (holders.get(set) ?? 0) > 0)
+    .map(([set]): [string, number] => [set, holders.get(set)!])
+    .sort((a, b) => byText(a[0], b[0]));
 }
 
 /** Names one removal: stable whatever the order of the lists it is computed from. */
@@ -144,7 +191,10 @@ export function removalVerdict(check: RemovalCheck, limits: RemovalLimits = {}):
     return `${CONFIG_KEY} is set (${limits.allow}) but this deployment removes nothing the removal guard stops; delete the key so that it cannot allow a later removal: pulumi config rm ${CONFIG_KEY}`;
   }
   if (limits.allow === fingerprint) return undefined;
-  const lines = KINDS.flatMap((kind) => removed[kind].map((name) => `  - ${kind.slice(0, -1)} ${name}`));
+  const lines = [
+    ...KINDS.flatMap((kind) => removed[kind].map((name) => `  - ${kind.slice(0, -1)} ${name}`)),
+    ...check.emptied.map((set) => `  - every policy of permission set ${set}`),
+  ];
   const shown = lines.length > 20 ? [...lines.slice(0, 20), `  ... and ${lines.length - 20} more`] : lines;
   return [
     `the removal guard stopped this deployment before it changed anything: ${reasons.join("; ")}.`,
