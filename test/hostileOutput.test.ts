@@ -84,14 +84,14 @@ describe("hostile text in access.yaml cannot forge what the tools print", () => 
     assert.deepEqual(err.split("\n"), ["\\x3a:error::x.json:1:40  Statement  Statement must hold at least one statement", "1 problem."]);
   });
 
-  it("who: a right-to-left override in a display name or user name is shown, not obeyed", () => {
+  it("who: a user name with a right-to-left override is refused, and shown escaped, before anything is listed", () => {
     const dir = workspace((t) => t.replace("  jane.doe:\n", '  "jane.doe\\u202e":\n').replace("      - jane.doe\n", '      - "jane.doe\\u202e"\n'));
-    const { code, out } = capture(["who", "new.yaml", "--format", "csv"], { cwd: dir });
-    assert.equal(code, 0);
-    assert.equal(out.replace(/\r\n/g, "\n").match(HIDDEN), null);
-    assert.deepEqual(
-      out.split("\r\n").filter((l) => l.startsWith("jane")),
-      ["jane.doe\\u202e,management,111111111111,Admin,ProfessionalAfAdmins", "jane.doe\\u202e,taylor,222222222222,Admin,ProfessionalAfAdmins"],
-    );
+    const { code, out, err } = capture(["who", "new.yaml", "--format", "csv"], { cwd: dir });
+    assert.deepEqual({ code, out }, { code: 1, out: "" });
+    assert.equal(err.match(HIDDEN), null);
+    assert.deepEqual(err.split("\n"), [
+      'new.yaml:69:3  users["jane.doe\\u202e"]  user name "jane.doe\\u202e" holds an invisible or control character (\\u202e) that makes it differ from a name that looks the same; remove it',
+      "1 problem; nothing was reported.",
+    ]);
   });
 });

@@ -36,6 +36,7 @@ const CORPUS = [
   "malformed-target-items",
   "missing-sections",
   "names-ill-formed",
+  "names-impersonation",
   "not-utf8",
   "null-and-wrong-types",
   "permission-set-limits",

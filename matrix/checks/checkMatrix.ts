@@ -6,6 +6,7 @@ import { checkAssignments } from "./assignments";
 import { documentOf } from "./document";
 import { checkGroups } from "./groups";
 import { checkGuardrailReferences } from "./guardrails";
+import { checkNames } from "./names";
 import { checkPermissionSets } from "./permissionSets";
 import { checkUsers } from "./users";
 
@@ -26,6 +27,7 @@ export function checkMatrix(value: unknown, locator: Locator, files: SiblingFile
   checkAccounts(doc);
   const inlinePolicies = checkPermissionSets(doc);
   checkUsers(doc);
+  checkNames(doc);
   checkGroups(doc);
   checkAssignments(doc);
   checkGuardrailReferences(doc);

@@ -15,6 +15,8 @@
 const HIDDEN =
   "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u061c\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff\\ufff9-\\ufffb";
 const IN_VALUES = new RegExp(`[${HIDDEN}\\t\\n\\r]`, "g");
+/** One hidden character, tab or line break: what a name must not hold. */
+export const HIDDEN_CHARACTER = new RegExp(`[${HIDDEN}\\t\\n\\r]`);
 /** In output: a tab, a line feed and a CR before a line feed (CSV's line end) are the tools' own; a lone CR is not. */
 const IN_OUTPUT = new RegExp(`[${HIDDEN}]|\\r(?!\\n)`, "g");
 
