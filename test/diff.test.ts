@@ -180,7 +180,7 @@ Users, groups and accounts
       code: 0,
       err: "",
       out: `Access changes: old.yaml -> new.yaml
-external group Okta-Engineering (members unknown) gains AdministratorAccess in 1 account; 1 external group gains access in 1 account.
+external group "Engineering" (members unknown) gains AdministratorAccess in 1 account; 1 external group gains access in 1 account.
 
 External groups (members managed outside access.yaml)
   Okta-Engineering ("Engineering")
@@ -194,6 +194,30 @@ Assignments granted, by account
   staging (100000000002)
     + group Okta-Engineering: Admin`,
     });
+  });
+
+  it("an external group is who its display name finds: swapping two groups' display names moves their grants, and says so", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sso-access-diff-"));
+    const fixture = fs.readFileSync(path.join(ROOT, "test/fixtures/valid/effective-access.yaml"), "utf8");
+    fs.writeFileSync(path.join(dir, "old.yaml"), fixture);
+    // The key Okta-Engineering, which holds ReadOnly, now finds another group of people: its grants move to them.
+    const from = "  Okta-Engineering:\n    displayName: Engineering\n";
+    assert.ok(fixture.includes(from));
+    const edited = fixture.replace(from, "  Okta-Engineering:\n    displayName: All Employees\n");
+    fs.writeFileSync(path.join(dir, "new.yaml"), edited);
+    const { code, out } = capture(["diff", "old.yaml", "new.yaml", "--exit-code"], { cwd: dir });
+    assert.equal(code, 2);
+    assert.deepEqual(out.split("\n").slice(0, 9), [
+      "Access changes: old.yaml -> new.yaml",
+      "1 external group gains access in 1 account; 1 external group loses access in 1 account.",
+      "",
+      "External groups (members managed outside access.yaml)",
+      '  Okta-Engineering ("All Employees")',
+      "    + ReadOnly in staging (100000000002)",
+      '  Okta-Engineering ("Engineering")',
+      "    - ReadOnly in staging (100000000002)",
+      "",
+    ]);
   });
 
   it("a new Identity Center region or start URL is a change that leads the summary", () => {

@@ -107,6 +107,20 @@ describe("the removal guard: what it stops", () => {
     assert.deepEqual(checkRemovals({ ...before, policies: undefined }, after).reasons, []);
   });
 
+  it("counts the assignments of an external group that now finds other people (another display name) as removed", () => {
+    const before: Deployed = {
+      assignments: ["group/Eng/Admin/111111111111", "group/Eng/Read/111111111111", "group/Ops/Read/111111111111", "user/a/Read/111111111111"],
+      memberships: [],
+      users: [],
+      principals: { "group/Eng": "Engineering", "group/Ops": "Operations" },
+    };
+    const check = checkRemovals(before, { ...before, principals: { "group/Eng": "All Employees", "group/Ops": "Operations" } });
+    assert.deepEqual(check.removed.assignments, ["group/Eng/Admin/111111111111", "group/Eng/Read/111111111111"]);
+    assert.deepEqual(check.reasons, ["it removes 2 of 4 assignments (50%), more than the 25% allowed"]);
+    assert.deepEqual(checkRemovals(before, before).reasons, []);
+    assert.deepEqual(checkRemovals({ ...before, principals: undefined }, { ...before, principals: { "group/Eng": "All Employees" } }).reasons, []);
+  });
+
   it("judges a stack last deployed by a version that recorded only assignmentCount by its count", () => {
     assert.deepEqual(checkRemovals({ assignmentCount: 10 }, deployed(7, 0, 0)).reasons, [
       "it removes 3 of 10 assignments (30%), more than the 25% allowed (the last deployment recorded only its count)",
@@ -173,6 +187,7 @@ describe("the removal guard in the Pulumi program", () => {
     );
     assert.deepEqual(recorded.where, { region: "eu-west-1", instanceArn: "", identityStoreId: "" });
     assert.deepEqual(recorded.policies, { Admin: 1, Developer: 2, ReadOnly: 2 });
+    assert.deepEqual(recorded.principals, {}, "the sample looks up no group or user");
     // The assignments' logical names (listed in expand.test.ts), the memberships and the created users.
     assert.deepEqual([recorded.assignments.length, recorded.memberships.length, recorded.users.length], [6, 4, 4]);
     assert.equal(mocks.registrations.length, 38);

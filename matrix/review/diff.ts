@@ -177,7 +177,8 @@ function riskSummary(d: Omit<AccessDiff, "risk">): string {
     if (gain.people.length) parts.push(`${plural(gain.people.length, "person", "people")} ${verb(gain.people.length, "gains", "gain")} ${where}`);
     if (gain.externalGroups.length) {
       const n = gain.externalGroups.length;
-      parts.push(`${verb(n, "external group", "external groups")} ${gain.externalGroups.join(", ")} (members unknown) ${verb(n, "gains", "gain")} ${where}`);
+      const names = gain.externalGroups.map((g) => JSON.stringify(g)).join(", ");
+      parts.push(`${verb(n, "external group", "external groups")} ${names} (members unknown) ${verb(n, "gains", "gain")} ${where}`);
     }
   }
   // Gains, then losses: people, then external groups, each with the accounts they concern.
@@ -238,10 +239,14 @@ function personChanges(before: EffectiveAccess | undefined, after: EffectiveAcce
   }));
 }
 
+/**
+ * An external group is who its lookup finds: its display name, not its key. Giving a key another display name moves
+ * its grants from one group of people to another, and shows as such: the new group gains, the old one loses.
+ */
 function externalGroupChanges(before: EffectiveAccess | undefined, after: EffectiveAccess): ExternalGroupChange[] {
-  return gainsAndLosses(before?.externalGrants ?? [], after.externalGrants, (g) => g.group).map(([group, { gained, lost }]) => ({
-    group,
-    displayName: (gained[0] ?? lost[0]).displayName,
+  return gainsAndLosses(before?.externalGrants ?? [], after.externalGrants, (g) => g.displayName).map(([displayName, { gained, lost }]) => ({
+    group: (gained[0] ?? lost[0]).group,
+    displayName,
     gained: gained.map(targetOf),
     lost: lost.map(targetOf),
   }));
@@ -317,7 +322,7 @@ function permissionSetChanges(before: Snapshot | undefined, after: Snapshot): Pe
     return {
       accounts: [...accounts.values()].sort((a, b) => byText(a.name, b.name)),
       people: [...new Set(side.access.grants.filter((g) => g.permissionSet === name).map((g) => g.user))].sort(byText),
-      externalGroups: [...new Set(side.access.externalGrants.filter((g) => g.permissionSet === name).map((g) => g.group))].sort(byText),
+      externalGroups: [...new Set(side.access.externalGrants.filter((g) => g.permissionSet === name).map((g) => g.displayName))].sort(byText),
     };
   };
   const out: PermissionSetChange[] = [];
@@ -342,7 +347,8 @@ function privilegedGainsOf(before: Snapshot | undefined, after: Snapshot): Privi
   const held = (side: Snapshot | undefined) => {
     const holders = [
       ...(side?.access.grants ?? []).map((g) => ({ kind: "user", name: g.user, set: g.permissionSet, accountId: g.accountId })),
-      ...(side?.access.externalGrants ?? []).map((g) => ({ kind: "group", name: g.group, set: g.permissionSet, accountId: g.accountId })),
+      // An external group by who it is (its display name), as externalGroupChanges.
+      ...(side?.access.externalGrants ?? []).map((g) => ({ kind: "group", name: g.displayName, set: g.permissionSet, accountId: g.accountId })),
     ];
     return holders.flatMap((h) => (side!.privileged.get(h.set) ?? []).map((reason) => [reason, h.kind, h.name, h.accountId].join("\u0000")));
   };

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { TYPE, planDecls, type Decl, type Plan } from "../expand/plan";
+import { TYPE, planDecls, planLookups, type Decl, type LookupDecl, type Plan } from "../expand/plan";
 import { byText } from "../common/order";
 
 /**
@@ -25,6 +25,12 @@ export interface Deployed {
    * Absent in what older versions recorded.
    */
   readonly policies?: { readonly [permissionSet: string]: number };
+  /**
+   * Who each looked-up principal is: the display name or user name its lookup finds, by the lookup's key
+   * (`group/<key>`, the start of its assignments' names). When it changes, the assignments stay by name but pass to
+   * other people: the old principal loses them. Absent in what older versions recorded.
+   */
+  readonly principals?: { readonly [principal: string]: string };
 }
 
 /** What a deployment made before `deployed` existed left: only its assignment count. */
@@ -58,7 +64,13 @@ export function deployedOf(plan: Plan, instanceArn = "", identityStoreId = ""): 
     users: names(TYPE.user),
     where: { region: plan.settings.region, instanceArn, identityStoreId },
     policies: Object.fromEntries(plan.permissionSets.map((set) => [set.name, set.children.reduce((n, d) => n + policiesOf(d), 0)])),
+    principals: Object.fromEntries(planLookups(plan).map((l) => [l.key, foundBy(l)])),
   };
+}
+
+/** What a lookup finds its principal by (a display name, a user name). */
+function foundBy(lookup: LookupDecl): string {
+  return (lookup.args.alternateIdentifier as { uniqueAttribute: { attributeValue: string } }).uniqueAttribute.attributeValue;
 }
 
 /** The policies one declaration attaches: each managed or customer managed reference, an inline policy. */
@@ -74,6 +86,7 @@ export function isDeployed(value: unknown): value is Deployed {
   const record = value as Record<string, unknown>;
   const where = record.where as Record<string, unknown> | undefined;
   const policies = record.policies as Record<string, unknown> | undefined;
+  const principals = record.principals as Record<string, unknown> | undefined;
   return (
     KINDS.every((k) => Array.isArray(record[k]) && (record[k] as unknown[]).every((n) => typeof n === "string")) &&
     (where === undefined ||
@@ -82,7 +95,8 @@ export function isDeployed(value: unknown): value is Deployed {
         typeof where.region === "string" &&
         typeof where.instanceArn === "string" &&
         ["undefined", "string"].includes(typeof where.identityStoreId))) &&
-    (policies === undefined || (typeof policies === "object" && policies !== null && Object.values(policies).every((n) => Number.isInteger(n))))
+    (policies === undefined || (typeof policies === "object" && policies !== null && Object.values(policies).every((n) => Number.isInteger(n)))) &&
+    (principals === undefined || (typeof principals === "object" && principals !== null && Object.values(principals).every((n) => typeof n === "string")))
   );
 }
 
@@ -120,9 +134,11 @@ export function checkRemovals(previous: Deployed | CountOnly | undefined, curren
     return { removed, emptied: [], reasons: reasons.map((r) => `${r} (the last deployment recorded only its count)`), fingerprint };
   }
   const moved = movedFrom(previous, current);
+  const other = otherPrincipals(previous, current);
   const removedOf = (kind: Kind) => {
     const now = new Set(moved ? [] : current[kind]);
-    return [...(previous?.[kind] ?? [])].filter((name) => !now.has(name)).sort(byText);
+    // An assignment whose principal is now someone else is gone for the one who held it.
+    return [...(previous?.[kind] ?? [])].filter((name) => !now.has(name) || other.has(name.split("/").slice(0, -2).join("/"))).sort(byText);
   };
   const removed = { assignments: removedOf("assignments"), memberships: removedOf("memberships"), users: removedOf("users") };
   if (moved) reasons.push(`${moved}: every assignment, membership and user is deleted there and created anew`);
@@ -148,6 +164,14 @@ function movedFrom(previous: Deployed | undefined, current: Deployed): string | 
     return `the identity store changes from ${from.identityStoreId || "(looked up)"} to ${to.identityStoreId || "(looked up)"}`;
   }
   return undefined;
+}
+
+/** Looked-up principals that find someone else now (a group's display name changed), by lookup key. */
+function otherPrincipals(previous: Deployed | undefined, current: Deployed): Set<string> {
+  if (!previous?.principals || !current.principals) return new Set();
+  return new Set(
+    Object.keys(current.principals).filter((key) => Object.hasOwn(previous.principals!, key) && previous.principals![key] !== current.principals![key]),
+  );
 }
 
 /** Sets that had policies and have none now, with how many assignments still hold them; sorted by name. */
