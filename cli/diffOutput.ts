@@ -4,7 +4,8 @@ import { visible } from "../matrix/common/visible";
 import { plural } from "../matrix/common/words";
 import type { Value } from "../matrix/expand/plan";
 import type { AccessDiff, AssignmentChange, EntityChanges, FieldChange, PermissionSetChange } from "../matrix/review/diff";
-import { accountLabel, md, renderMarkdownTable, type Paint } from "./output";
+import { accountLabel } from "../matrix/model/accounts";
+import { md, renderMarkdownTable, type Paint } from "./output";
 
 /**
  * Renders an access diff for a terminal (text), a pull request comment (markdown) or a program (json). Text and
@@ -25,14 +26,12 @@ function show(value: Value | null | undefined): string {
 
 function shown(value: Value | null | undefined): string {
   if (value === null || value === undefined) return "(none)";
-  if (typeof value === "object" && !Array.isArray(value)) {
-    return (
-      Object.entries(value)
-        .map(([k, v]) => `${k}=${String(v)}`)
-        .join(", ") || "(none)"
-    );
+  if (Array.isArray(value)) return value.length ? value.map((v) => (typeof v === "object" ? JSON.stringify(v) : String(v))).join(", ") : "(an empty list)";
+  if (typeof value === "object") {
+    const entries = Object.entries(value);
+    return entries.length ? entries.map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : String(v)}`).join(", ") : "(an empty map)";
   }
-  return Array.isArray(value) ? value.join(", ") : String(value);
+  return String(value);
 }
 
 /** `session duration PT8H -> PT4H`, `managed policies + IAMReadOnlyAccess, - ReadOnlyAccess`, `inline policy changed`. */
@@ -49,7 +48,14 @@ function guardNote(guard: NonNullable<AccessDiff["removalGuard"]>): string {
 
 /** A short line diff of two inline policies, pretty-printed, with two lines of context. */
 export function policyDiff(from: Value | null | undefined, to: Value | null | undefined): string[] {
-  const pretty = (v: Value | null | undefined) => (typeof v === "string" ? `${JSON.stringify(JSON.parse(v), null, 2)}\n` : "");
+  const pretty = (v: Value | null | undefined) => {
+    if (typeof v !== "string") return "";
+    try {
+      return `${JSON.stringify(JSON.parse(v), null, 2)}\n`;
+    } catch {
+      return `${v}\n`;
+    }
+  };
   const patch = structuredPatch("before", "after", pretty(from), pretty(to), "", "", { context: 2 });
   return patch.hunks.flatMap((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines.filter((l) => !l.startsWith("\\"))]);
 }

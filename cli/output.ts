@@ -84,6 +84,3 @@ function blankRepeats(rows: readonly (readonly string[])[]): string[][] {
     return cells;
   });
 }
-
-/** `sandbox (333333333333)` */
-export const accountLabel = (name: string, id: string): string => `${name} (${id})`;

@@ -54,7 +54,7 @@ export function renderPlanJson(plan: Plan, file: string): string {
         const d = decls.get(declKey(r.type, r.name))!;
         return { ...r, inputs: d.inputs, dependsOn: d.dependsOn };
       }),
-      lookups: planLookups(plan),
+      lookups: planLookups(plan).map(({ key, token, parent, args }) => ({ key, token, parent, args })),
       assignments: plan.assignments,
     },
     null,

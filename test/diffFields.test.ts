@@ -5,6 +5,7 @@ import { expand } from "../matrix/expand/expand";
 import { isRef, planDecls, planLookups, type Plan, type Value } from "../matrix/expand/plan";
 import type { ValidMatrix } from "../matrix/model/matrix";
 import { diffAccess, snapshot, type AccessDiff } from "../matrix/review/diff";
+import { renderDiffMarkdown, renderDiffText } from "../cli/diffOutput";
 import type { SiblingFiles } from "../matrix/read/source";
 import { GroupSchema, PermissionSetSchema, UserSchema, titleOf } from "../matrix/validate/schema";
 
@@ -208,5 +209,85 @@ describe("diff: every input the plan declares, changed, is reported", () => {
       );
       if (text) assert.ok(shown.includes(EDITED), `${what}: the new text is shown`);
     }
+  });
+});
+
+describe("diff: what a change of a field reads as", () => {
+  const text = (edit: (doc: Doc) => void, before: (doc: Doc) => void = () => {}) => {
+    const old = base();
+    before(old);
+    const now = JSON.parse(JSON.stringify(old)) as Doc;
+    edit(now);
+    const [a, b] = [load(old), load(now)];
+    const d = diffAccess(snapshot(a, expand(a)), snapshot(b, expand(b)));
+    const lines = renderDiffText(d, "old", "new", (_style, t) => t).split("\n");
+    renderDiffMarkdown(d, "old", "new"); // renders without throwing
+    return { d, lines };
+  };
+
+  it("text that looks like JSON is text: both sides shown, in text and Markdown", () => {
+    const { lines } = text(
+      (doc) => (doc.permissionSets.Admin.description = "Plain words."),
+      (doc) => (doc.permissionSets.Admin.description = '{"a": 1}'),
+    );
+    assert.equal(
+      lines.find((l) => l.includes("~ Admin")),
+      '  ~ Admin: description {"a": 1} -> Plain words.',
+    );
+  });
+
+  it("an external group's display name shows from and to: it decides who holds the access", () => {
+    const { lines } = text((doc) => (doc.groups.Ext.displayName = '{"group": "Admins"}'));
+    assert.equal(
+      lines.find((l) => l.includes("group Ext:")),
+      '  ~ group Ext: display name Ext -> {"group": "Admins"}',
+    );
+  });
+
+  it("an attachment that comes or goes is one change, not its references", () => {
+    const { lines } = text((doc) => delete doc.permissionSets.Admin.permissionsBoundary);
+    assert.equal(
+      lines.find((l) => l.includes("~ Admin")),
+      "  ~ Admin: permissions boundary PowerUserAccess -> (none)",
+    );
+  });
+
+  it("a group that becomes external shows that, and the fields both have", () => {
+    const { lines } = text((doc) => Object.assign(doc.groups.Devs, { external: true, members: undefined, description: undefined }));
+    assert.equal(
+      lines.find((l) => l.includes("group Devs:")),
+      "  ~ group Devs: external false -> true",
+    );
+  });
+
+  it("tags are shown as tags, whatever their keys", () => {
+    const { lines } = text(
+      (doc) => (doc.permissionSets.Admin.tags = { name: "b", path: "/a" }),
+      (doc) => (doc.permissionSets.Admin.tags = { name: "ab", path: "/" }),
+    );
+    assert.equal(
+      lines.find((l) => l.includes("~ Admin")),
+      "  ~ Admin: tags name=ab, path=/ -> name=b, path=/a",
+    );
+  });
+
+  it("managed policies in another partition show whole, not as an empty change", () => {
+    const { lines } = text((doc) => (doc.identityCenter.region = "cn-north-1"));
+    assert.equal(
+      lines.find((l) => l.includes("~ Admin")),
+      "  ~ Admin: managed policies + arn:aws-cn:iam::aws:policy/ReadOnlyAccess, - arn:aws:iam::aws:policy/ReadOnlyAccess; permissions boundary managedPolicyArn=arn:aws:iam::aws:policy/PowerUserAccess -> managedPolicyArn=arn:aws-cn:iam::aws:policy/PowerUserAccess",
+    );
+  });
+
+  it("removing a guardrail that is an empty map is a change, shown", () => {
+    const { d, lines } = text(
+      (doc) => delete doc.guardrails.privileged.accounts,
+      (doc) => (doc.guardrails = { privileged: { accounts: {}, groups: ["Devs"] } }),
+    );
+    assert.equal(d.changed, true);
+    assert.equal(
+      lines.find((l) => l.startsWith("  ~ privileged.accounts")),
+      "  ~ privileged.accounts (an empty map) -> (none)",
+    );
   });
 });

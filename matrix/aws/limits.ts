@@ -59,5 +59,9 @@ export const IDENTITY_TEXT_MAX = 1024;
 export const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 export const TAG_VALUE_MAX = 256;
 
+/** Requests per second that Identity Center's APIs share, and assignment creations it runs at once (quotas page; not adjustable). */
+export const API_REQUESTS_PER_SECOND = 20;
+export const MAX_OUTSTANDING_ASSIGNMENT_CREATIONS = 10;
+
 /** An AWS region name, e.g. us-east-1, us-gov-west-1, eu-isoe-west-1. */
 export const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;

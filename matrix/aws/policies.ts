@@ -34,6 +34,9 @@ export function managedPolicyArn(ref: string, partition: string): string {
   return `arn:${partition}:iam::aws:policy/${path}`;
 }
 
+/** An ARN of an AWS managed policy, in any partition. */
+export const isAwsManagedPolicyArn = (text: string): boolean => /^arn:aws(?:-[a-z]+)*:iam::aws:policy\//.test(text);
+
 /** The name a reader knows a managed policy by: the part of its ARN after `policy/`. */
 export function policyName(arn: string): string {
   return arn.slice(arn.indexOf(":policy/") + ":policy/".length);

@@ -13,6 +13,7 @@ import {
   type AssignmentRow,
   type ComponentPlan,
   type Decl,
+  type Display,
   type LookupDecl,
   type Part,
   type Plan,
@@ -28,8 +29,9 @@ import {
  */
 
 /**
- * Identity Center shares a 20 requests/second throttle and allows 10 outstanding assignment creations; the
- * provider retries throttling and conflicts, so give it room (the SDK's default is 3 attempts).
+ * Identity Center throttles its APIs together and runs few assignment creations at once (aws/limits.ts,
+ * API_REQUESTS_PER_SECOND and MAX_OUTSTANDING_ASSIGNMENT_CREATIONS); the provider retries throttling and conflicts,
+ * so give it room (the SDK's default is 3 attempts).
  */
 export const PROVIDER_MAX_RETRIES = 25;
 
@@ -169,9 +171,14 @@ function expandPermissionSet(
   // Every attachment still comes after (and goes before) every assignment, one edge per assignment instead of
   // one per assignment and attachment, and no two attachments of a set provision it at the same time.
   let after = assignments;
-  const attachment = (type: ResourceType, kind: string, inputs: Record<string, Value>, fields?: Decl["fields"]) => {
+  // Each attachment has one input of its own; `field` is the access.yaml key it expresses when the names differ.
+  const attachment = (type: ResourceType, kind: string, input: string, value: Value, display: Display, field?: string) => {
     const inherited = { instanceArn: INSTANCE_ARN, permissionSetArn: ref(resource, "arn") };
-    const d: Decl = { ...decl(type, attachmentName(name, kind), component.key, { ...inherited, ...inputs }, after), ...(fields ? { fields } : {}) };
+    const d: Decl = {
+      ...decl(type, attachmentName(name, kind), component.key, { ...inherited, [input]: value }, after),
+      ...(field ? { fields: { [input]: field } } : {}),
+      display: { [input]: display },
+    };
     after = [d.key];
     return d;
   };
@@ -181,27 +188,27 @@ function expandPermissionSet(
     attachment(
       TYPE.managedPolicies,
       "managed-policies",
-      { managedPolicyArns: [...new Set((set.managedPolicies ?? []).map((p) => managedPolicyArn(p, partition)))].sort(byText) },
-      { managedPolicyArns: "managedPolicies" },
+      "managedPolicyArns",
+      [...new Set((set.managedPolicies ?? []).map((p) => managedPolicyArn(p, partition)))].sort(byText),
+      "policy",
+      "managedPolicies",
     ),
     attachment(
       TYPE.customerManagedPolicies,
       "customer-managed-policies",
-      {
-        customerManagedPolicyReferences: (set.customerManagedPolicies ?? [])
-          .map((p) => ({ name: p.name, path: p.path ?? "/" }))
-          .sort((a, b) => byText(a.path + a.name, b.path + b.name)),
-      },
-      { customerManagedPolicyReferences: "customerManagedPolicies" },
+      "customerManagedPolicyReferences",
+      (set.customerManagedPolicies ?? []).map((p) => ({ name: p.name, path: p.path ?? "/" })).sort((a, b) => byText(a.path + a.name, b.path + b.name)),
+      "policy",
+      "customerManagedPolicies",
     ),
   ];
-  if (inlinePolicy !== undefined) children.push(attachment(TYPE.inlinePolicy, "inline-policy", { inlinePolicy }));
+  if (inlinePolicy !== undefined) children.push(attachment(TYPE.inlinePolicy, "inline-policy", "inlinePolicy", inlinePolicy, "document"));
   const boundary = set.permissionsBoundary;
   if (boundary) {
     const permissionsBoundary: Value = boundary.managedPolicy
       ? { managedPolicyArn: managedPolicyArn(boundary.managedPolicy, partition) }
       : { customerManagedPolicyReference: { name: boundary.customerManagedPolicy!.name, path: boundary.customerManagedPolicy!.path ?? "/" } };
-    children.push(attachment(TYPE.permissionsBoundary, "permissions-boundary", { permissionsBoundary }));
+    children.push(attachment(TYPE.permissionsBoundary, "permissions-boundary", "permissionsBoundary", permissionsBoundary, "policy"));
   }
   return { name, component, children, lookups: [], outputs: { arn: ref(resource, "arn") } };
 }

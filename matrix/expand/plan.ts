@@ -67,11 +67,19 @@ export interface Decl {
    */
   readonly fields?: { readonly [inputPath: string]: string };
   /**
+   * How an input reads, where it is not plain text: `policy` (AWS managed policy ARNs and customer managed policy
+   * references, which `diff` shows by name) or `document` (a JSON policy, which `diff` shows as a line diff).
+   */
+  readonly display?: { readonly [inputPath: string]: Display };
+  /**
    * Where the resource was declared before (a Pulumi alias), so that moving it replaces nothing: it was a child of
    * a component of `type` named `name`, itself a child of this resource's parent.
    */
   readonly formerParent?: { readonly type: ResourceType; readonly name: string };
 }
+
+/** How an input reads (Decl.display). */
+export type Display = "policy" | "document";
 
 /** One data-source call, e.g. finding an external group by display name. */
 export interface LookupDecl {

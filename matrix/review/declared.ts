@@ -1,7 +1,7 @@
 import type { z } from "zod";
-import { policyName } from "../aws/policies";
+import { isAwsManagedPolicyArn, policyName } from "../aws/policies";
 import { byText } from "../common/order";
-import { isRef, planDecls, planLookups, type Decl, type LookupDecl, type Part, type Plan, type Ref, type Value } from "../expand/plan";
+import { isRef, planDecls, planLookups, type Decl, type Display, type LookupDecl, type Part, type Plan, type Ref, type Value } from "../expand/plan";
 import { titleOf } from "../validate/schema";
 
 /**
@@ -23,8 +23,14 @@ export interface FieldChange {
   readonly removed?: readonly string[];
 }
 
+/** One declared input as the diff compares it: its value, how it reads, and whether it is a reference. */
+interface Field {
+  readonly value: Value;
+  readonly display?: Display;
+}
+
 /** A part's observable shape: every declared input, by the access.yaml key it expresses. */
-export type Shape = Map<string, Value | undefined>;
+export type Shape = Map<string, Field>;
 
 /**
  * The leaves of declared inputs, by dotted path. A nested object is one value (tags, a boundary), unless `fields`
@@ -42,32 +48,37 @@ function leaves(inputs: Readonly<Record<string, Value>>, fields: Readonly<Record
 const own = (part: Part, d: Decl) => d.name === part.name || d.name.startsWith(`${part.name}-`);
 
 export function shapeOf(part: Part): Shape {
-  const shape: Shape = new Map([["external", part.lookups.length > 0]]);
-  const add = (role: string, inputs: Readonly<Record<string, Value>>, fields: Readonly<Record<string, string>> = {}) => {
-    for (const [path, value] of leaves(inputs, fields)) {
+  const shape: Shape = new Map([["external", { value: part.lookups.length > 0 }]]);
+  const add = (role: string, declared: Pick<Decl, "inputs" | "fields" | "display">) => {
+    const fields = declared.fields ?? {};
+    for (const [path, value] of leaves(declared.inputs, fields)) {
       const key = fields[path] ?? path;
       // Two declarations with an input of one name (each attachment's instanceArn): keep both, the later by role.
-      shape.set(shape.has(key) ? `${role}.${path}` : key, value);
+      shape.set(shape.has(key) ? `${role}.${path}` : key, { value, display: declared.display?.[path] });
     }
   };
-  for (const child of part.children)
-    if (own(part, child)) add(child.name === part.name ? "" : child.name.slice(part.name.length + 1), child.inputs, child.fields);
-  for (const lookup of part.lookups) add("lookup", lookup.args, lookup.fields);
+  for (const child of part.children) if (own(part, child)) add(child.name === part.name ? "" : child.name.slice(part.name.length + 1), child);
+  for (const lookup of part.lookups) add("lookup", { inputs: lookup.args, fields: lookup.fields });
   return shape;
 }
 
-/** An input as a reader knows it: an AWS managed policy by name, a customer managed policy as path and name, a reference by what it names. */
-export function readable(value: Value | undefined | null): Value | undefined | null {
-  if (value === undefined || value === null) return value;
-  if (typeof value === "string") return /^arn:[\w-]+:iam::aws:policy\//.test(value) ? policyName(value) : value;
-  if (typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map((v) => readable(v) as Value);
-  if (isRef(value)) return refText(value);
-  const keys = Object.keys(value).sort(byText).join(",");
+/** A policy as a reader knows it: an AWS managed policy by name, a customer managed policy as path and name. */
+function policyText(value: Value): Value {
+  if (typeof value === "string") return isAwsManagedPolicyArn(value) ? policyName(value) : value;
+  if (Array.isArray(value)) return value.map(policyText);
+  if (typeof value !== "object" || isRef(value)) return value;
   const record = value as Record<string, Value>;
-  if (keys === "name,path" && typeof record.name === "string" && typeof record.path === "string") return `${record.path}${record.name}`;
-  if (keys === "managedPolicyArn" || keys === "customerManagedPolicyReference") return readable(record[keys]);
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, readable(v) as Value]));
+  const keys = Object.keys(record).sort(byText).join(",");
+  if (keys === "name,path") return `${String(record.path)}${String(record.name)}`;
+  if (keys === "managedPolicyArn" || keys === "customerManagedPolicyReference") return policyText(record[keys]);
+  return value;
+}
+
+/** A value as the diff shows it: references by what they name, policies by name (only inputs the plan marks so). */
+export function readable(value: Value | undefined, display?: Display): Value | null {
+  if (value === undefined) return null;
+  if (typeof value === "object" && isRef(value)) return refText(value);
+  return display === "policy" ? policyText(value) : value;
 }
 
 function refText(ref: Ref): string {
@@ -78,40 +89,38 @@ function refText(ref: Ref): string {
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
-const isDocument = (v: unknown): boolean => {
-  if (typeof v !== "string" || !v.startsWith("{")) return false;
-  try {
-    return typeof JSON.parse(v) === "object";
-  } catch {
-    return false;
-  }
-};
+/** A list's items as text, to tell which were added and which removed. */
+const itemTexts = (list: Value | null): string[] => ((list ?? []) as Value[]).map((v) => (typeof v === "string" ? v : JSON.stringify(v)));
 
-/** The changes between two shapes, in the order the fields are declared; each labelled by `label`. */
+/** One field's change, labelled; a list by the items added and removed, a document as it is. */
+function fieldChange(field: string, label: string, from: Field | undefined, to: Field | undefined): FieldChange {
+  const display = to?.display ?? from?.display;
+  const base = { field, label };
+  if (display === "document") return { ...base, kind: "document", from: from?.value ?? null, to: to?.value ?? null };
+  // What reads the same on both sides but is not (a policy's ARN in another partition) is shown as declared.
+  const plain = same(readable(from?.value, display), readable(to?.value, display)) ? undefined : display;
+  const [was, is] = [readable(from?.value, plain), readable(to?.value, plain)];
+  if ((Array.isArray(was) || was === null) && (Array.isArray(is) || is === null) && (was !== null || is !== null)) {
+    const [before, after] = [itemTexts(was), itemTexts(is)];
+    const added = after.filter((x) => !before.includes(x));
+    const removed = before.filter((x) => !after.includes(x));
+    // Lists that read the same but differ (an ARN in another partition, an empty list and none) show whole.
+    if (added.length || removed.length) return { ...base, kind: "list", added, removed };
+  }
+  return { ...base, kind: "value", from: was, to: is };
+}
+
+/**
+ * The changes between two shapes, in the order the fields are declared; each labelled by `label`. A reference that
+ * comes or goes with its declaration (an attachment's instanceArn) is part of that declaration, not a change of its
+ * own; a part that changes between created and looked up shows that, and the fields both sides have.
+ */
 export function fieldChanges(old: Shape, now: Shape, label: (field: string) => string = (f) => f): FieldChange[] {
-  const fields = [...new Set([...old.keys(), ...now.keys()])];
-  return fields
-    .filter((f) => !same(old.get(f), now.get(f)))
-    .map((field): FieldChange => {
-      const [from, to] = [old.get(field), now.get(field)];
-      const base = { field, label: label(field) };
-      if ((Array.isArray(from) || from === undefined) && (Array.isArray(to) || to === undefined)) {
-        const text = (list: Value | undefined) =>
-          ((list ?? []) as Value[]).map((v) => {
-            const r = readable(v);
-            return typeof r === "string" ? r : JSON.stringify(r);
-          });
-        const [was, is] = [text(from), text(to)];
-        return { ...base, kind: "list", added: is.filter((x) => !was.includes(x)), removed: was.filter((x) => !is.includes(x)) };
-      }
-      const kind = isDocument(from) || isDocument(to) ? "document" : "value";
-      return {
-        ...base,
-        kind,
-        from: kind === "document" ? (from ?? null) : (readable(from) ?? null),
-        to: kind === "document" ? (to ?? null) : (readable(to) ?? null),
-      };
-    });
+  const switched = !same(old.get("external")?.value, now.get("external")?.value);
+  return [...new Set([...old.keys(), ...now.keys()])]
+    .filter((f) => !same(old.get(f)?.value, now.get(f)?.value))
+    .filter((f) => (old.has(f) && now.has(f)) || (!switched && !isRef((old.get(f) ?? now.get(f))!.value)))
+    .map((f) => fieldChange(f, label(f), old.get(f), now.get(f)));
 }
 
 /** A label from a schema: the title of the field, else the field's own name. */
@@ -151,9 +160,15 @@ export function otherChanges(before: Plan, after: Plan, skip: ReadonlySet<string
   const was = new Map(declarations(before).map((d) => [d.key, d]));
   return declarations(after)
     .filter((d) => !skip.has(d.key) && was.has(d.key))
-    .map((d) => ({ key: d.key, changes: fieldChanges(new Map(leaves(was.get(d.key)!.inputs, {})), new Map(leaves(d.inputs, {}))) }))
+    .map((d) => ({ key: d.key, changes: fieldChanges(fieldsOf(was.get(d.key)!.inputs), fieldsOf(d.inputs)) }))
     .filter((c) => c.changes.length);
 }
+
+/** A shape of plain values, by field; an undefined value is no field. */
+export const shapeFrom = (entries: Iterable<readonly [string, Value | undefined]>): Shape =>
+  new Map([...entries].filter((e): e is [string, Value] => e[1] !== undefined).map(([field, value]) => [field, { value }]));
+
+const fieldsOf = (inputs: Readonly<Record<string, Value>>): Shape => shapeFrom(leaves(inputs, {}));
 
 /** Keys of the declarations the parts' shapes cover. */
 export function shapedKeys(parts: readonly Part[]): Set<string> {

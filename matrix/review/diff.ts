@@ -1,6 +1,7 @@
 import { PRIVILEGED_MANAGED_POLICIES } from "../aws/privilege";
-import { byText, groupBy } from "../common/order";
+import { byText, groupBy, sortedRecord } from "../common/order";
 import { plural, verb } from "../common/words";
+import { assignmentKey } from "../expand/assignments";
 import type { AssignmentRow, Plan, Value } from "../expand/plan";
 import { accountLabel } from "../model/accounts";
 import type { Matrix, ValidMatrix } from "../model/matrix";
@@ -13,6 +14,7 @@ import {
   fieldChanges,
   labelsOf,
   otherChanges,
+  shapeFrom,
   shapedKeys,
   shapes,
   type EntityChanges,
@@ -122,7 +124,8 @@ export interface AccessDiff {
   readonly permissionSets: readonly PermissionSetChange[];
   /**
    * Declarations outside the sections above (a membership or an assignment) that stay but get other inputs, which
-   * replaces them. Empty for every change of access.yaml today; here so that no declared change can go unreported.
+   * replaces them: a user or group that changes between created and looked up gives its memberships and
+   * assignments another principal id. Here so that no declared change can go unreported.
    */
   readonly resources: readonly { readonly key: string; readonly changes: readonly FieldChange[] }[];
 }
@@ -159,7 +162,7 @@ export function diffAccess(before: Snapshot | undefined, after: Snapshot): Acces
 }
 
 /** The Identity Center settings: what the provider is declared with (its region), and the portal's start URL. */
-const settingsShape = (plan: Plan): Shape => new Map<string, Value>([...Object.entries(plan.provider.inputs), ["startUrl", plan.settings.startUrl]]);
+const settingsShape = (plan: Plan): Shape => shapeFrom([...Object.entries(plan.provider.inputs), ["startUrl", plan.settings.startUrl]]);
 
 function removalGuardOf(before: Snapshot | undefined, after: Snapshot): AccessDiff["removalGuard"] {
   const removals = before ? checkRemovals(deployedOf(before.plan), deployedOf(after.plan)) : undefined;
@@ -253,8 +256,7 @@ function externalGroupChanges(before: EffectiveAccess | undefined, after: Effect
 }
 
 function assignmentChanges(before: Snapshot | undefined, after: Snapshot): { granted: AssignmentChange[]; revoked: AssignmentChange[] } {
-  const key = (r: AssignmentRow) => `${r.principalType}\u0000${r.principalName}\u0000${r.permissionSet}\u0000${r.accountId}`;
-  const { added, removed } = delta(before?.plan.assignments ?? [], after.plan.assignments, key);
+  const { added, removed } = delta(before?.plan.assignments ?? [], after.plan.assignments, assignmentKey);
   const reach = (side: Snapshot | undefined) => {
     const members = side ? groupMembers(side.matrix) : new Map<string, string[]>();
     return (row: AssignmentRow): AssignmentChange => ({
@@ -278,15 +280,16 @@ function membershipChanges(before: Matrix | undefined, after: Matrix): Membershi
 }
 
 /** A nested map as dotted paths to its leaves (lists are leaves): `privileged.accounts.tags`. */
-function flatten(value: unknown, prefix = ""): Map<string, Value | undefined> {
-  const out = new Map<string, Value | undefined>();
-  if (value === undefined || value === null) return out;
-  if (typeof value !== "object" || Array.isArray(value)) {
-    out.set(prefix, value as Value);
-    return out;
-  }
-  for (const [k, v] of Object.entries(value)) for (const [path, leaf] of flatten(v, prefix ? `${prefix}.${k}` : k)) out.set(path, leaf);
-  return out;
+function flatten(value: unknown): Shape {
+  const out: [string, Value][] = [];
+  const walk = (v: unknown, prefix: string): void => {
+    if (v === undefined || v === null) return;
+    // An empty map is a leaf too: `accounts: {}` guards every account, and removing it is a change.
+    if (typeof v !== "object" || Array.isArray(v) || (prefix && Object.keys(v).length === 0)) return void out.push([prefix, v as Value]);
+    for (const [k, child] of Object.entries(v)) walk(child, prefix ? `${prefix}.${k}` : k);
+  };
+  walk(value, "");
+  return shapeFrom(out);
 }
 
 /** Accounts are keyed by id: renaming an inventory key is a change of the same account. */
@@ -295,17 +298,17 @@ function accountChanges(before: Matrix | undefined, after: Matrix): EntityChange
     new Map(
       Object.entries(m?.accounts ?? {}).map(([name, a]) => [
         a.id,
-        new Map<string, Value | undefined>([
+        shapeFrom([
           ["name", name],
           ["ou", a.ou],
-          ["tags", a.tags && Object.fromEntries(Object.entries(a.tags).sort((x, y) => byText(x[0], y[0])))],
+          ["tags", a.tags && sortedRecord(a.tags)],
           ["management", a.management ?? false],
         ]),
       ]),
     );
   const old = accounts(before);
   const now = accounts(after);
-  const label = (shapesOf: typeof old, id: string) => accountLabel(String(shapesOf.get(id)!.get("name")), id);
+  const label = (shapesOf: typeof old, id: string) => accountLabel(String(shapesOf.get(id)!.get("name")!.value), id);
   const changes = entityChanges(old, now, labelsOf(AccountSchema));
   return {
     added: changes.added.map((id) => label(now, id)),

@@ -25,7 +25,7 @@ import { AUTOMATIC_PRIVILEGE_DESCRIPTION } from "../aws/privilege";
  * generates access.schema.json for editors.
  */
 
-/** A field's description (editors show it) and, for the fields the program declares, its title: the label `diff` shows. */
+/** A field's description (editors show it) and its title: how editors and `diff` name it. */
 const described = <T extends z.ZodType>(schema: T, description: string | undefined, title?: string): T =>
   schema.meta({ ...(title !== undefined ? { title } : {}), ...(description !== undefined ? { description } : {}) });
 
