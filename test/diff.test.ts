@@ -220,6 +220,31 @@ Assignments granted, by account
     ]);
   });
 
+  it("turning automatic privilege detection off relaxes the guardrails, never the risk line: AWS's admin policies are named", () => {
+    const dir = workspace([
+      ["    groups: [ProfessionalAfAdmins]", "    groups: [ProfessionalAfAdmins, Developers]\n    automatic: false\n    permissionSets: [Developer]"],
+      ["  - group: Developers\n    permissionSets: [Developer, ReadOnly]", "  - group: Developers\n    permissionSets: [Developer, ReadOnly, Admin]"],
+    ]);
+    const { code, out } = capture(["diff", "old.yaml", "new.yaml"], { cwd: dir });
+    assert.equal(code, 0);
+    assert.equal(
+      out.split("\n")[1],
+      "the guardrails change (privileged.groups, privileged.automatic, privileged.permissionSets): review them first, they judge this file; 2 people gain AdministratorAccess in 1 account; 2 people gain privileged access (named in guardrails.privileged.permissionSets) in 1 account; 2 people gain access in 1 account.",
+    );
+  });
+
+  it("a new email for someone who holds admin is a risk: password resets go there", () => {
+    const dir = workspace([["    email: jane.doe@professional-af.example", "    email: jane.doe@mallory.example"]]);
+    const { out } = capture(["diff", "old.yaml", "new.yaml"], { cwd: dir });
+    assert.equal(out.split("\n")[1], "the email of jane.doe, who holds AdministratorAccess, changes to jane.doe@mallory.example: password resets go there.");
+  });
+
+  it("an account whose tags take it out of the privileged guardrail's scope is named in the risk line", () => {
+    const dir = workspace([["    ou: Workloads/Prod\n    tags:\n      env: prod", "    ou: Workloads/Prod\n    tags:\n      env: production"]]);
+    const { out } = capture(["diff", "old.yaml", "new.yaml"], { cwd: dir });
+    assert.equal(out.split("\n")[1], "account taylor (222222222222) leaves the scope of guardrails.privileged.");
+  });
+
   it("a new Identity Center region or start URL is a change that leads the summary", () => {
     const dir = workspace([
       ["  region: eu-west-1", "  region: eu-central-1"],

@@ -93,15 +93,18 @@ const chooses = (selector: AccountSelector) =>
   Object.values(selector).some((v) => v === true || (Array.isArray(v) ? v.length > 0 : typeof v === "object" && v !== null && Object.keys(v).length > 0));
 
 /** Who may hold what: groups only; privileged sets only to the allowed groups in the guarded accounts. */
+/** The ids of the accounts where only `privileged.groups` may hold a privileged set; undefined when no such rule is written. */
+export function guardedAccounts(matrix: Matrix): Set<string> | undefined {
+  const rules = matrix.guardrails?.privileged;
+  if (!rules || (rules.accounts === undefined && rules.groups === undefined)) return undefined;
+  const inventory = inventoryOf(matrix.accounts);
+  return rules.accounts && chooses(rules.accounts) ? selectAccounts(rules.accounts, inventory, false) : new Set(inventory.map((a) => a.id));
+}
+
 function checkHolders(matrix: Matrix, rules: Guardrails, privileged: ReadonlyMap<string, unknown>, because: (set: string) => string, at: Report): void {
   const inventory = inventoryOf(matrix.accounts);
   const privilegedRules = rules.privileged;
-  const guarded =
-    privilegedRules && (privilegedRules.accounts !== undefined || privilegedRules.groups !== undefined)
-      ? privilegedRules.accounts && chooses(privilegedRules.accounts)
-        ? selectAccounts(privilegedRules.accounts, inventory, false)
-        : new Set(inventory.map((a) => a.id))
-      : undefined;
+  const guarded = guardedAccounts(matrix);
   const allowed = privilegedRules?.groups ?? [];
   const label = new Map(inventory.map((a) => [a.id, accountLabel(a.name, a.id)]));
   const holders = allowed.length ? `only the groups ${allowed.join(", ")} may hold it` : "no group may hold it";

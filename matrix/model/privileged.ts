@@ -3,17 +3,23 @@ import { privilegeReasons } from "../aws/privilege";
 import type { Matrix } from "./matrix";
 
 /**
- * The privileged permission sets of a matrix and why: automatically by their policies (unless
- * `guardrails.privileged.automatic` is false), and every set `guardrails.privileged.permissionSets` names.
+ * The privileged permission sets of a matrix and why: automatically by their policies, and every set
+ * `guardrails.privileged.permissionSets` names. `guardrails.privileged.automatic: false` turns the automatic part off
+ * for the guardrails only: a review (`use: "review"`) always names AWS's admin policies.
  */
-export function privilegedSets(matrix: Matrix, inlinePolicies: ReadonlyMap<string, string>): Map<string, string[]> {
+export function privilegedSets(
+  matrix: Matrix,
+  inlinePolicies: ReadonlyMap<string, string>,
+  use: "guardrails" | "review" = "guardrails",
+): Map<string, string[]> {
   const partition = partitionOf(matrix.identityCenter.region);
   const rules = matrix.guardrails?.privileged;
   const named = new Set(rules?.permissionSets ?? []);
   const out = new Map<string, string[]>();
   for (const [name, set] of Object.entries(matrix.permissionSets ?? {})) {
+    // `automatic: false` relaxes the guardrails, never what a review reports.
     const reasons =
-      rules?.automatic === false
+      rules?.automatic === false && use === "guardrails"
         ? []
         : privilegeReasons(
             (set.managedPolicies ?? []).map((p) => managedPolicyArn(p, partition)),

@@ -7,6 +7,7 @@ import { accountLabel } from "../model/accounts";
 import type { Matrix, ValidMatrix } from "../model/matrix";
 import { groupMembers } from "../model/members";
 import { privilegedSets } from "../model/privileged";
+import { guardedAccounts } from "../checks/guardrails";
 import { AccountSchema, GroupSchema, IdentityCenterSchema, PermissionSetSchema, UserSchema } from "../validate/schema";
 import {
   declaresDifferently,
@@ -42,7 +43,7 @@ export interface Snapshot {
 }
 
 export function snapshot(valid: ValidMatrix, plan: Plan): Snapshot {
-  return { matrix: valid.matrix, plan, access: effectiveAccess(valid, plan), privileged: privilegedSets(valid.matrix, valid.inlinePolicies) };
+  return { matrix: valid.matrix, plan, access: effectiveAccess(valid, plan), privileged: privilegedSets(valid.matrix, valid.inlinePolicies, "review") };
 }
 
 export interface AccountRef {
@@ -128,6 +129,10 @@ export interface AccessDiff {
    * assignments another principal id. Here so that no declared change can go unreported.
    */
   readonly resources: readonly { readonly key: string; readonly changes: readonly FieldChange[] }[];
+  /** Users who hold privileged access after the change and whose email (where password resets go) changes. */
+  readonly identityRisks: readonly { readonly user: string; readonly from: string; readonly to: string; readonly holds: readonly string[] }[];
+  /** Accounts that enter or leave the scope of guardrails.privileged (by their inventory facts or by the rule). */
+  readonly guardedScope: readonly { readonly account: AccountRef; readonly guarded: boolean }[];
 }
 
 /** Compares two snapshots; `before` undefined means there was no access.yaml (everything is new). */
@@ -151,6 +156,8 @@ export function diffAccess(before: Snapshot | undefined, after: Snapshot): Acces
     accounts: accountChanges(before?.matrix, after.matrix),
     permissionSets: permissionSetChanges(before, after),
     resources: before ? otherChanges(before.plan, after.plan, skip) : [],
+    identityRisks: before ? identityRisksOf(before, after) : [],
+    guardedScope: before ? guardedScopeOf(before, after) : [],
   };
   const reported =
     Object.values(sections).some((v) => Array.isArray(v) && v.length > 0) ||
@@ -163,6 +170,27 @@ export function diffAccess(before: Snapshot | undefined, after: Snapshot): Acces
 
 /** The Identity Center settings: what the provider is declared with (its region), and the portal's start URL. */
 const settingsShape = (plan: Plan): Shape => shapeFrom([...Object.entries(plan.provider.inputs), ["startUrl", plan.settings.startUrl]]);
+
+/** Privileged holders whose email changes: who controls that address can reset the password of someone with admin. */
+function identityRisksOf(before: Snapshot, after: Snapshot): AccessDiff["identityRisks"] {
+  const emailOf = (side: Snapshot, user: string) => side.matrix.users?.[user]?.email;
+  const holds = new Map<string, Set<string>>();
+  for (const g of after.access.grants)
+    for (const reason of after.privileged.get(g.permissionSet) ?? []) holds.set(g.user, (holds.get(g.user) ?? new Set()).add(reason));
+  return [...holds]
+    .filter(([user]) => emailOf(before, user) !== undefined && emailOf(after, user) !== undefined && emailOf(before, user) !== emailOf(after, user))
+    .map(([user, reasons]) => ({ user, from: emailOf(before, user)!, to: emailOf(after, user)!, holds: [...reasons].sort(byText) }))
+    .sort((a, b) => byText(a.user, b.user));
+}
+
+/** Accounts guarded by guardrails.privileged on one side and not the other, named as the new side names them. */
+function guardedScopeOf(before: Snapshot, after: Snapshot): AccessDiff["guardedScope"] {
+  const [was, is] = [guardedAccounts(before.matrix), guardedAccounts(after.matrix)];
+  if (!was && !is) return [];
+  const names = new Map([...before.plan.inventory, ...after.plan.inventory].map((a) => [a.id, a.name]));
+  const ids = [...new Set([...(was ?? []), ...(is ?? [])])].filter((id) => (was?.has(id) ?? false) !== (is?.has(id) ?? false));
+  return ids.map((id) => ({ account: { name: names.get(id)!, id }, guarded: is?.has(id) ?? false })).sort((a, b) => byText(a.account.name, b.account.name));
+}
 
 function removalGuardOf(before: Snapshot | undefined, after: Snapshot): AccessDiff["removalGuard"] {
   const removals = before ? checkRemovals(deployedOf(before.plan), deployedOf(after.plan)) : undefined;
@@ -209,6 +237,12 @@ function riskSummary(d: Omit<AccessDiff, "risk">): string {
     parts.push(
       `${verb(reshaped.length, "permission set", "permission sets")} ${names} ${verb(reshaped.length, "changes", "change")} for ${holders} in ${plural(where.size, "account")}`,
     );
+  }
+  for (const r of d.identityRisks) {
+    parts.push(`the email of ${r.user}, who holds ${r.holds.join(", ")}, changes to ${r.to}: password resets go there`);
+  }
+  for (const { account, guarded } of d.guardedScope) {
+    parts.push(`account ${accountLabel(account.name, account.id)} ${guarded ? "enters" : "leaves"} the scope of guardrails.privileged`);
   }
   if (parts.length) return `${parts.join("; ")}.`;
   return d.changed ? "No one gains or loses access; other changes below." : "No access changes.";
