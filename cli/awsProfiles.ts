@@ -1,5 +1,5 @@
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import type { Grant } from "../matrix/review/effectiveAccess";
 import { byText } from "../matrix/common/order";
@@ -204,9 +204,23 @@ export function mergeConfig(existing: string, block: ConfigBlock, file: string):
   return merged;
 }
 
-/** Where the AWS CLI reads its config: AWS_CONFIG_FILE, else ~/.aws/config. */
-export function defaultConfigPath(env = process.env): string {
-  return env.AWS_CONFIG_FILE || path.join(os.homedir(), ".aws", "config");
+/**
+ * Refuses a `--write` target that is plainly not an AWS config file: the access matrix itself, or any YAML or JSON
+ * file (a policy file, a stack file). A mistyped path must never merge profiles into the file a review reads.
+ */
+export function checkConfigTarget(target: string, accessFile: string): void {
+  const same = (a: string, b: string) => {
+    try {
+      return fs.realpathSync(a) === fs.realpathSync(b);
+    } catch {
+      return false;
+    }
+  };
+  if (same(target, accessFile) || /\.(ya?ml|json)$/i.test(followLinks(target))) {
+    throw new ConfigError(
+      `${target}:1:1  this is not an AWS config file (it is the access matrix, or a YAML or JSON file); name the AWS config file, e.g. ~/.aws/config`,
+    );
+  }
 }
 
 export interface WriteResult {
@@ -265,6 +279,11 @@ function followLinks(file: string): string {
 
 /** A temporary file in the same folder, flushed, then renamed over the target: readers see the old file or the new one. */
 function writeAtomically(target: string, text: string, mode: number): void {
+  fs.renameSync(stage(target, text, mode), target);
+}
+
+/** Writes `text` to a new temporary file beside `target`, flushed; returns its path. Nothing is left on failure. */
+function stage(target: string, text: string, mode: number): string {
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
   try {
     const fd = fs.openSync(temp, "wx", mode);
@@ -274,7 +293,7 @@ function writeAtomically(target: string, text: string, mode: number): void {
     } finally {
       fs.closeSync(fd);
     }
-    fs.renameSync(temp, target);
+    return temp;
   } catch (error) {
     fs.rmSync(temp, { force: true });
     throw error;
@@ -282,27 +301,63 @@ function writeAtomically(target: string, text: string, mode: number): void {
 }
 
 /**
- * `--all`: one config file per user in `dir`, each written atomically. Files an earlier run generated for users
- * who no longer reach any account are removed; other files in the folder are left alone.
+ * The last line of every file `--all` writes: a hash of everything above it. A file is sso-access's to replace or
+ * remove only when it ends with this line and the hash matches, so a file someone wrote or edited is never touched.
+ */
+const SEAL = /\n# sso-access: generated; sha256 ([0-9a-f]{64}) of everything above\. Edit it and sso-access leaves it alone\.\n$/;
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/** `text` with its seal. */
+export const sealed = (text: string): string =>
+  `${text}\n# sso-access: generated; sha256 ${sha256(text)} of everything above. Edit it and sso-access leaves it alone.\n`;
+
+/** The file at `file` is one `--all` wrote, unedited: a regular file (not a link) whose seal matches. */
+function isSealed(file: string): boolean {
+  const stat = fs.lstatSync(file, { throwIfNoEntry: false });
+  if (!stat?.isFile()) return false;
+  const text = fs.readFileSync(file, "utf8");
+  const seal = SEAL.exec(text);
+  return seal !== null && sha256(text.slice(0, seal.index)) === seal[1];
+}
+
+/**
+ * `--all`: one config file per user in `dir`, all or nothing. A file in the way that sso-access did not write (or
+ * that was edited since) stops the run before anything is written. Every file is staged beside its target first,
+ * then renamed over it; files an earlier run sealed for users who no longer reach any account are removed. Nothing
+ * else in the folder is touched.
  */
 export function writeAll(dir: string, files: readonly { readonly name: string; readonly text: string }[]): { removed: string[] } {
   fs.mkdirSync(dir, { recursive: true });
   const keep = new Set(files.map((f) => f.name));
+  const inTheWay = files.map((f) => path.join(dir, f.name)).filter((file) => fs.lstatSync(file, { throwIfNoEntry: false }) && !isSealed(file));
+  if (inTheWay.length) {
+    throw new ConfigError(
+      `${inTheWay[0]}:1:1  this file was not written by sso-access, or was edited since${inTheWay.length > 1 ? ` (and ${inTheWay.length - 1} more)` : ""}; move it away or write into another folder`,
+    );
+  }
   const removed = fs
     .readdirSync(dir)
-    .filter((name) => name.endsWith(".config") && !keep.has(name) && fs.statSync(path.join(dir, name)).isFile())
-    .filter((name) => BEGIN_LINE.test(fs.readFileSync(path.join(dir, name), "utf8").split("\n")[0]))
+    .filter((name) => name.endsWith(".config") && !keep.has(name) && isSealed(path.join(dir, name)))
     .sort();
-  for (const f of files) writeAtomically(path.join(dir, f.name), f.text, 0o644);
+  const staged: [string, string][] = [];
+  try {
+    for (const f of files) staged.push([stage(path.join(dir, f.name), sealed(f.text), 0o644), path.join(dir, f.name)]);
+  } catch (error) {
+    for (const [temp] of staged) fs.rmSync(temp, { force: true });
+    throw error;
+  }
+  for (const [temp, target] of staged) fs.renameSync(temp, target);
   for (const name of removed) fs.rmSync(path.join(dir, name));
   return { removed };
 }
 
 /** A file name for a user's config in `--all` output. */
 export function userFileName(user: string): string {
-  // Percent-encoding keeps distinct user names distinct (a/b and a_b), which replacing characters would not.
-  const encoded = [...user]
-    .map((c) => (/[A-Za-z0-9._@+-]/.test(c) ? c : [...Buffer.from(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("")))
-    .join("");
-  return `${encoded}.config`;
+  // Percent-encoding keeps distinct user names distinct (a/b and a_b), which replacing characters would not; a
+  // leading dot is encoded too, so no name is hidden or means a folder (".", "..").
+  const percent = (c: string) => [...Buffer.from(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("");
+  const encoded = [...user].map((c, i) => (/[A-Za-z0-9._@+-]/.test(c) && !(i === 0 && c === ".") ? c : percent(c))).join("");
+  // File names stop at 255 bytes: a long name keeps its start and a hash of the whole, still one name per user.
+  return encoded.length > 200 ? `${encoded.slice(0, 180)}~${sha256(user).slice(0, 16)}.config` : `${encoded}.config`;
 }

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fromSSO } from "@aws-sdk/credential-provider-sso";
+import { sealed } from "../cli/awsProfiles";
 import { ROOT, capture } from "./cliRun";
 
 const JANE = `# BEGIN sso-access session professional-af: generated from access.yaml; changes up to END are replaced
@@ -279,21 +280,15 @@ describe("sso-access aws-config", () => {
     assert.equal(fs.readFileSync(path.join(dir, "dotfiles", "aws"), "utf8"), `${JANE}\n`);
   });
 
-  it("--write with no path uses AWS_CONFIG_FILE, creates the file, and follows a symbolic link", () => {
+  it("--write needs its path, follows a symbolic link, and creates the file", () => {
     const dir = tempDir();
     const real = path.join(dir, "dotfiles", "aws-config");
     fs.mkdirSync(path.dirname(real));
     fs.writeFileSync(real, "[default]\nregion = us-east-2\n");
     const link = path.join(dir, "config");
     fs.symlinkSync(real, link);
-    const before = process.env.AWS_CONFIG_FILE;
-    process.env.AWS_CONFIG_FILE = link;
-    try {
-      assert.equal(capture(["aws-config", "--user", "jane.doe", "--write"]).code, 0);
-    } finally {
-      if (before === undefined) delete process.env.AWS_CONFIG_FILE;
-      else process.env.AWS_CONFIG_FILE = before;
-    }
+    assert.deepEqual(capture(["aws-config", "--user", "jane.doe", "--write"]).code, 64);
+    assert.equal(capture(["aws-config", "--user", "jane.doe", "--write", link]).code, 0);
     assert.ok(fs.lstatSync(link).isSymbolicLink(), "the link is still a link");
     assert.equal(fs.readFileSync(real, "utf8"), `[default]\nregion = us-east-2\n\n${JANE}\n`);
 
@@ -303,6 +298,22 @@ describe("sso-access aws-config", () => {
     assert.equal(fs.statSync(fresh).mode & 0o777, 0o600);
   });
 
+  it("--write refuses the access matrix, and any YAML or JSON file, as its target", () => {
+    const dir = tempDir();
+    fs.copyFileSync(path.join(ROOT, "access.yaml"), path.join(dir, "access.yaml"));
+    fs.cpSync(path.join(ROOT, "policies"), path.join(dir, "policies"), { recursive: true });
+    const before = fs.readFileSync(path.join(dir, "access.yaml"), "utf8");
+    for (const target of ["access.yaml", "./access.yaml", "policies/developer-guardrails.json", "Pulumi.prod.yaml"]) {
+      assert.deepEqual(capture(["aws-config", "--user", "jane.doe", "--write", target], { cwd: dir }), {
+        code: 1,
+        out: "",
+        err: `${target}:1:1  this is not an AWS config file (it is the access matrix, or a YAML or JSON file); name the AWS config file, e.g. ~/.aws/config; nothing was written.`,
+      });
+    }
+    assert.equal(fs.readFileSync(path.join(dir, "access.yaml"), "utf8"), before);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ["access.yaml", "policies"]);
+  });
+
   it("--all writes one file per user who reaches an account, for onboarding mail", () => {
     const dir = path.join(tempDir(), "onboarding");
     assert.deepEqual(capture(["aws-config", "--all", dir]), {
@@ -310,7 +321,11 @@ describe("sso-access aws-config", () => {
       err: "",
       out: `Wrote 4 files to ${dir}: alex.kim.config, jane.doe.config, priya.patel.config, sam.rivera.config.`,
     });
-    assert.equal(fs.readFileSync(path.join(dir, "jane.doe.config"), "utf8"), `${JANE}\n`);
+    assert.equal(fs.readFileSync(path.join(dir, "jane.doe.config"), "utf8"), sealed(`${JANE}\n`));
+    assert.equal(
+      fs.readFileSync(path.join(dir, "jane.doe.config"), "utf8").split("\n").at(-2),
+      `# sso-access: generated; sha256 ${createHash("sha256").update(`${JANE}\n`).digest("hex")} of everything above. Edit it and sso-access leaves it alone.`,
+    );
     assert.deepEqual(
       fs
         .readFileSync(path.join(dir, "sam.rivera.config"), "utf8")
@@ -326,6 +341,34 @@ describe("sso-access aws-config", () => {
       out: `Wrote 2 files to ${dir}: ana.config, ben.config. No access, no file: cy. Removed files of an earlier run: alex.kim.config, jane.doe.config, priya.patel.config, sam.rivera.config.`,
     });
     assert.deepEqual(fs.readdirSync(dir).sort(), ["ana.config", "ben.config", "notes.config"]);
+  });
+
+  it("--all never replaces or removes a file it cannot prove it wrote, and then writes nothing at all", () => {
+    const dir = path.join(tempDir(), "onboarding");
+    assert.equal(capture(["aws-config", "--all", dir]).code, 0);
+    // Someone's own file with a name --all would write; a copy of a generated block; a generated file, edited.
+    fs.writeFileSync(path.join(dir, "ana.config"), "[profile mine]\n");
+    fs.writeFileSync(path.join(dir, "copied.config"), `${JANE}\n`);
+    fs.appendFileSync(path.join(dir, "sam.rivera.config"), "[profile extra]\n");
+    const listing = () =>
+      Object.fromEntries(
+        fs
+          .readdirSync(dir)
+          .sort()
+          .map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]),
+      );
+    const before = listing();
+    assert.deepEqual(capture(["aws-config", "test/fixtures/valid/effective-access.yaml", "--all", dir]), {
+      code: 1,
+      out: "",
+      err: `${path.join(dir, "ana.config")}:1:1  this file was not written by sso-access, or was edited since; move it away or write into another folder; nothing was written.`,
+    });
+    assert.deepEqual(listing(), before, "nothing changed, nothing staged");
+    fs.rmSync(path.join(dir, "ana.config"));
+    assert.equal(capture(["aws-config", "test/fixtures/valid/effective-access.yaml", "--all", dir]).code, 0);
+    // The sealed files of users who are gone are removed; the copy and the edited file stay.
+    assert.deepEqual(Object.keys(listing()), ["ana.config", "ben.config", "copied.config", "sam.rivera.config"]);
+    assert.ok(listing()["sam.rivera.config"].endsWith("[profile extra]\n"));
   });
 
   it("--all keeps distinct user names in distinct files", () => {

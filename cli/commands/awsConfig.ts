@@ -5,14 +5,14 @@ import { plural } from "../../matrix/common/words";
 import { expand } from "../../matrix/expand/expand";
 import type { Plan } from "../../matrix/expand/plan";
 import { effectiveAccess, type EffectiveAccess } from "../../matrix/review/effectiveAccess";
-import { DEFAULT_PROFILE_TEMPLATE, configBlock, defaultConfigPath, renderBlock, userFileName, writeAll, writeConfig } from "../awsProfiles";
+import { DEFAULT_PROFILE_TEMPLATE, checkConfigTarget, configBlock, renderBlock, userFileName, writeAll, writeConfig } from "../awsProfiles";
 import type { Io } from "../output";
 import { EXIT, EXIT_CODES, UsageError, type CommandContext } from "./context";
 
 interface AwsConfigOptions {
   user?: string;
   all?: string;
-  write?: string | true;
+  write?: string;
   session?: string;
   region?: string;
   profileTemplate: string;
@@ -32,7 +32,7 @@ function writeEveryUser(dir: string, plan: Plan, access: EffectiveAccess, option
 }
 
 /** `--user NAME`: that user's profiles, printed or (with --write) merged into a config file. */
-function configureUser(user: string, file: string, write: string | true | undefined, plan: Plan, access: EffectiveAccess, options: BlockOptions, io: Io): void {
+function configureUser(user: string, file: string, write: string | undefined, plan: Plan, access: EffectiveAccess, options: BlockOptions, io: Io): void {
   if (!access.users.includes(user)) throw new UsageError(`no user "${user}" in ${file}${didYouMean(user, access.users)}`);
   const block = configBlock(
     plan,
@@ -41,8 +41,8 @@ function configureUser(user: string, file: string, write: string | true | undefi
   );
   if (!block.profiles.length) io.err(`${user} reaches no account in ${file}: only the [sso-session] is generated.`);
   if (write === undefined) return void io.out(renderBlock(block));
-  const target = write === true ? defaultConfigPath() : write;
-  const result = writeConfig(target, block);
+  checkConfigTarget(write, file);
+  const result = writeConfig(write, block);
   io.out(
     result.changed
       ? `${result.file}: wrote ${block.profiles.length} ${block.profiles.length === 1 ? "profile" : "profiles"} for ${user} (session ${block.session})${result.backup ? `; the previous file is in ${result.backup}` : ""}.`
@@ -58,7 +58,7 @@ export function registerAwsConfig(program: Command, { io, load, setExitCode }: C
     .argument("[file]", "the access matrix", "access.yaml")
     .option("--user <name>", "the user whose profiles to print or write")
     .option("--all <dir>", "write one config file per user into this folder (for onboarding mail)")
-    .option("--write [path]", "merge into this config file instead of printing (default: $AWS_CONFIG_FILE or ~/.aws/config)")
+    .option("--write <path>", "merge into this AWS config file instead of printing (e.g. ~/.aws/config); never a YAML or JSON file")
     .option("--session <name>", "name of the [sso-session] (default: from the start URL, e.g. professional-af)")
     .option("--region <region>", "default region of the profiles (default: the Identity Center region)")
     .option("--profile-template <template>", "profile names: {account}, {accountId}, {permissionSet}, {session}", DEFAULT_PROFILE_TEMPLATE)
@@ -66,7 +66,9 @@ export function registerAwsConfig(program: Command, { io, load, setExitCode }: C
       "after",
       `\nWith --write, the generated sections sit between "# BEGIN sso-access session <name>" and "# END ..." lines:
 they are replaced on every run (profiles of removed access disappear); everything else in the file is kept
-byte for byte. A backup (<file>.sso-access.bak) is written first and the file is replaced atomically.${EXIT_CODES}`,
+byte for byte. A backup (<file>.sso-access.bak) is written first and the file is replaced atomically.
+With --all, each file ends with a line holding a hash of the file: a later run replaces or removes only files
+whose hash still matches, and writes nothing if any other file is in the way.${EXIT_CODES}`,
     )
     .action((file: string, o: AwsConfigOptions) => {
       if ((o.user === undefined) === (o.all === undefined)) throw new UsageError("name one user with --user NAME, or use --all DIR for every user");
