@@ -164,6 +164,7 @@ function assignmentSections(d: AccessDiff): Section[] {
 function sections(d: AccessDiff, arrow: string): Section[] {
   const changes = (list: readonly FieldChange[]) => list.map((c): Item => ({ sign: "~", text: describeChange(c, arrow) }));
   const all: Section[] = [
+    { title: `Stack ${d.stack?.name ?? ""} (what pulumi up deploys, and how)`, items: changes(d.stack?.changes ?? []) },
     { title: "Guardrails", items: changes(d.guardrails) },
     { title: "Identity Center", items: changes(d.settings) },
     {

@@ -343,6 +343,45 @@ Guardrails
       return dir;
     }
 
+    it("reviews the file the stack deploys: a pull request that points the stack at another file shows that file's change", () => {
+      const dir = repository();
+      fs.copyFileSync(path.join(ROOT, "Pulumi.prod.yaml"), path.join(dir, "Pulumi.prod.yaml"));
+      git(dir, "add", ".");
+      git(dir, "commit", "-q", "-m", "stack");
+      // access.yaml stays as reviewed; a new file gives the developers admin, and the stack now deploys that one.
+      const sample = fs.readFileSync(path.join(dir, "access.yaml"), "utf8");
+      const grant = [
+        "  - group: Developers\n    permissionSets: [Developer, ReadOnly]",
+        "  - group: Developers\n    permissionSets: [Developer, ReadOnly, Admin]",
+      ];
+      assert.ok(sample.includes(grant[0]));
+      fs.writeFileSync(
+        path.join(dir, "team.yaml"),
+        sample.replace(grant[0], grant[1]).replace("groups: [ProfessionalAfAdmins]", "groups: [ProfessionalAfAdmins, Developers]"),
+      );
+      fs.writeFileSync(
+        path.join(dir, "Pulumi.prod.yaml"),
+        fs.readFileSync(path.join(dir, "Pulumi.prod.yaml"), "utf8").replace("sso-access:accessFile: access.yaml", "sso-access:accessFile: team.yaml"),
+      );
+      const { code, out } = capture(["diff", "--base", "HEAD", "--exit-code"], { cwd: dir });
+      assert.equal(code, 2);
+      assert.deepEqual(out.split("\n").slice(0, 6), [
+        "Access changes: HEAD:access.yaml -> team.yaml",
+        "the configuration of stack prod changes (accessFile): it decides what pulumi up deploys, review it first; the guardrails change (privileged.groups): review them first, they judge this file; 2 people gain AdministratorAccess in 1 account; 2 people gain access in 1 account.",
+        "",
+        "Stack prod (what pulumi up deploys, and how)",
+        "  ~ accessFile access.yaml -> team.yaml",
+        "",
+      ]);
+      // The other commands read the deployed file too, with no file named.
+      assert.equal(capture(["check"], { cwd: dir }).out, "team.yaml: valid (4 accounts, 3 permission sets, 3 groups, 4 users, 7 assignments)");
+      assert.deepEqual(capture(["check", "access.yaml", "--stack", "prod"], { cwd: dir }), {
+        code: 64,
+        out: "",
+        err: "sso-access: name the access file or a --stack, not both: the stack names its file",
+      });
+    });
+
     it("reads access.yaml and its policy files as they were at the revision", () => {
       const dir = repository();
       const file = path.join(dir, "access.yaml");

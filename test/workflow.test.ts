@@ -41,9 +41,9 @@ describe(".github/workflows/access.yml", () => {
       review.steps.filter((s) => s.run).map((s) => s.run!.trim()),
       [
         "npm ci",
-        "npx sso-access check",
+        'npx sso-access check --stack "$STACK"',
         "npx tsc --noEmit",
-        'npx sso-access diff --base "origin/${{ github.base_ref }}" --format markdown > access-diff.md\ncat access-diff.md >> "$GITHUB_STEP_SUMMARY"',
+        'npx sso-access diff --base "origin/${{ github.base_ref }}" --stack "$STACK" --format markdown > access-diff.md\ncat access-diff.md >> "$GITHUB_STEP_SUMMARY"',
       ],
     );
     // A fork's pull request has a read-only token and no secrets: only the steps that need neither run.
@@ -59,7 +59,7 @@ describe(".github/workflows/access.yml", () => {
     assert.deepEqual(preview.env, { PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" });
     assert.deepEqual(review.permissions, { contents: "read", "pull-requests": "write", "id-token": "write" });
     const order = review.steps.map((s) => s.uses?.split("@")[0] ?? s.run!.trim());
-    assert.ok(order.indexOf("npx sso-access check") < order.indexOf("pulumi/actions"), "check runs before preview");
+    assert.ok(order.indexOf('npx sso-access check --stack "$STACK"') < order.indexOf("pulumi/actions"), "check runs before preview");
     assert.ok(
       order.includes("npx tsc --noEmit") && order.indexOf("npx tsc --noEmit") < order.indexOf("pulumi/actions"),
       "the code is type-checked before preview",
@@ -71,7 +71,7 @@ describe(".github/workflows/access.yml", () => {
     assert.deepEqual(deploy.concurrency, { group: "access-deploy", "cancel-in-progress": false });
     assert.deepEqual(
       deploy.steps.filter((s) => s.run).map((s) => s.run!.trim()),
-      ["npm ci", "npx sso-access check"],
+      ["npm ci", 'npx sso-access check --stack "$STACK"'],
     );
     const [up] = action(deploy, "pulumi/actions");
     assert.equal(up.with!.command, "up");

@@ -7,7 +7,8 @@ import type { Plan } from "../../matrix/expand/plan";
 import { effectiveAccess, type EffectiveAccess } from "../../matrix/review/effectiveAccess";
 import { DEFAULT_PROFILE_TEMPLATE, checkConfigTarget, configBlock, renderBlock, userFileName, writeAll, writeConfig } from "../awsProfiles";
 import type { Io } from "../output";
-import { EXIT, EXIT_CODES, UsageError, type CommandContext } from "./context";
+import { accessFileOf } from "../stacks";
+import { FILE_HELP, STACK_HELP, EXIT, EXIT_CODES, UsageError, type CommandContext } from "./context";
 
 interface AwsConfigOptions {
   user?: string;
@@ -16,6 +17,7 @@ interface AwsConfigOptions {
   session?: string;
   region?: string;
   profileTemplate: string;
+  stack?: string;
 }
 
 type BlockOptions = Parameters<typeof configBlock>[2];
@@ -55,7 +57,8 @@ export function registerAwsConfig(program: Command, { io, load, setExitCode }: C
   program
     .command("aws-config")
     .description("AWS CLI profiles (sso-session + one profile per account and permission set) for what a user can reach")
-    .argument("[file]", "the access matrix", "access.yaml")
+    .argument("[file]", FILE_HELP)
+    .option("--stack <name>", STACK_HELP)
     .option("--user <name>", "the user whose profiles to print or write")
     .option("--all <dir>", "write one config file per user into this folder (for onboarding mail)")
     .option("--write <path>", "merge into this AWS config file instead of printing (e.g. ~/.aws/config); never a YAML or JSON file")
@@ -70,7 +73,8 @@ byte for byte. A backup (<file>.sso-access.bak) is written first and the file is
 With --all, each file ends with a line holding a hash of the file: a later run replaces or removes only files
 whose hash still matches, and writes nothing if any other file is in the way.${EXIT_CODES}`,
     )
-    .action((file: string, o: AwsConfigOptions) => {
+    .action((named: string | undefined, o: AwsConfigOptions) => {
+      const file = accessFileOf(named, o.stack);
       if ((o.user === undefined) === (o.all === undefined)) throw new UsageError("name one user with --user NAME, or use --all DIR for every user");
       if (o.all !== undefined && o.write !== undefined) throw new UsageError("--all writes its own files; leave out --write");
       const loaded = load(file, "nothing was written");

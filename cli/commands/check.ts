@@ -3,20 +3,23 @@ import { checkWarnings } from "../../matrix/checks/warnings";
 import { formatProblem, sortProblems } from "../../matrix/common/problems";
 import { expand } from "../../matrix/expand/expand";
 import { summarize } from "../planOutput";
-import { EXIT, EXIT_CODES, type CommandContext } from "./context";
+import { accessFileOf } from "../stacks";
+import { FILE_HELP, STACK_HELP, EXIT, EXIT_CODES, type CommandContext } from "./context";
 
 /** `check`: validate the access matrix, optionally with warnings. */
 export function registerCheck(program: Command, { io, load, setExitCode }: CommandContext): void {
   program
     .command("check")
     .description("validate the access matrix; every problem is printed as file:line:column  path  message")
-    .argument("[file]", "the access matrix", "access.yaml")
+    .argument("[file]", FILE_HELP)
+    .option("--stack <name>", STACK_HELP)
     .option("--warnings", "also report what is allowed but likely a mistake (exit code unchanged)")
     .addHelpText(
       "after",
       `\nWarnings: more than 10 policies on a set (IAM's default per role), sets assigned nowhere, groups with no members\nand no assignments, users in no group.${EXIT_CODES}`,
     )
-    .action((file: string, o: { warnings?: boolean }) => {
+    .action((named: string | undefined, o: { warnings?: boolean; stack?: string }) => {
+      const file = accessFileOf(named, o.stack);
       const loaded = load(file);
       if (!loaded) return setExitCode(EXIT.problems);
       const plan = expand(loaded);

@@ -30,6 +30,10 @@ Exit codes:
   3   internal error (a bug: please report it; SSO_ACCESS_DEBUG=1 shows the stack)
   64  wrong command line`;
 
+/** The access file argument and the --stack option of every command that reads one file. */
+export const FILE_HELP = "the access matrix (default: the file the stack deploys, else access.yaml)";
+export const STACK_HELP = "read the access file this Pulumi stack deploys (sso-access:accessFile of Pulumi.<name>.yaml); default: the only stack";
+
 /** A mistake on the command line, found after parsing (a filter naming nothing, a template without a name...). */
 export class UsageError extends Error {}
 

@@ -131,12 +131,27 @@ export interface AccessDiff {
   readonly resources: readonly { readonly key: string; readonly changes: readonly FieldChange[] }[];
   /** Users who hold privileged access after the change and whose email (where password resets go) changes. */
   readonly identityRisks: readonly { readonly user: string; readonly from: string; readonly to: string; readonly holds: readonly string[] }[];
+  /**
+   * Changes of the stack's `sso-access:` settings (which file it deploys, the removal guard's limits and key, the
+   * instance), when the diff compares a stack at two revisions: they decide what `pulumi up` does with the file.
+   */
+  readonly stack: { readonly name: string; readonly changes: readonly FieldChange[] } | null;
   /** Accounts that enter or leave the scope of guardrails.privileged (by their inventory facts or by the rule). */
   readonly guardedScope: readonly { readonly account: AccountRef; readonly guarded: boolean }[];
 }
 
-/** Compares two snapshots; `before` undefined means there was no access.yaml (everything is new). */
-export function diffAccess(before: Snapshot | undefined, after: Snapshot): AccessDiff {
+/** A stack's `sso-access:` settings on both sides of a diff, by key without the prefix. */
+export interface StackSides {
+  readonly name: string;
+  readonly before: Readonly<Record<string, string>>;
+  readonly after: Readonly<Record<string, string>>;
+}
+
+/**
+ * Compares two snapshots; `before` undefined means there was no access.yaml (everything is new). `stack`, when the
+ * two sides are a stack at two revisions, adds the changes of its settings.
+ */
+export function diffAccess(before: Snapshot | undefined, after: Snapshot, stack?: StackSides): AccessDiff {
   const { granted, revoked } = assignmentChanges(before, after);
   const beforeParts = before ? [...before.plan.permissionSets, ...before.plan.users, ...before.plan.groups] : [];
   const afterParts = [...after.plan.permissionSets, ...after.plan.users, ...after.plan.groups];
@@ -158,9 +173,11 @@ export function diffAccess(before: Snapshot | undefined, after: Snapshot): Acces
     resources: before ? otherChanges(before.plan, after.plan, skip) : [],
     identityRisks: before ? identityRisksOf(before, after) : [],
     guardedScope: before ? guardedScopeOf(before, after) : [],
+    stack: stackChanges(stack),
   };
   const reported =
     Object.values(sections).some((v) => Array.isArray(v) && v.length > 0) ||
+    sections.stack !== null ||
     [sections.users, sections.groups, sections.accounts].some((e) => e.added.length + e.removed.length + e.changed.length > 0);
   // Whatever the sections show, a plan that declares anything differently is a change: `diff --exit-code` must
   // never say "no change" while `pulumi up` would change something.
@@ -170,6 +187,12 @@ export function diffAccess(before: Snapshot | undefined, after: Snapshot): Acces
 
 /** The Identity Center settings: what the provider is declared with (its region), and the portal's start URL. */
 const settingsShape = (plan: Plan): Shape => shapeFrom([...Object.entries(plan.provider.inputs), ["startUrl", plan.settings.startUrl]]);
+
+function stackChanges(stack: StackSides | undefined): AccessDiff["stack"] {
+  if (!stack) return null;
+  const changes = fieldChanges(shapeFrom(Object.entries(stack.before)), shapeFrom(Object.entries(stack.after)));
+  return changes.length ? { name: stack.name, changes } : null;
+}
 
 /** Privileged holders whose email changes: who controls that address can reset the password of someone with admin. */
 function identityRisksOf(before: Snapshot, after: Snapshot): AccessDiff["identityRisks"] {
@@ -199,6 +222,10 @@ function removalGuardOf(before: Snapshot | undefined, after: Snapshot): AccessDi
 
 function riskSummary(d: Omit<AccessDiff, "risk">): string {
   const parts: string[] = [];
+  if (d.stack) {
+    const keys = d.stack.changes.map((c) => c.field).join(", ");
+    parts.push(`the configuration of stack ${d.stack.name} changes (${keys}): it decides what pulumi up deploys, review it first`);
+  }
   if (d.guardrails.length) parts.push(`the guardrails change (${d.guardrails.map((c) => c.field).join(", ")}): review them first, they judge this file`);
   const region = d.settings.find((c) => c.field === "region");
   if (region) parts.push(`the Identity Center region changes from ${region.from} to ${region.to}: every resource is deleted there and created here`);
