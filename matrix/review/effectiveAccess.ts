@@ -49,17 +49,23 @@ const byTarget = (a: Target, b: Target): number => byText(a.accountName, b.accou
 export function effectiveAccess(valid: ValidMatrix, plan: Plan): EffectiveAccess {
   const { matrix } = valid;
   const members = groupMembers(matrix);
-  const grants = new Map<string, { user: string; target: Target; groups: Set<string>; direct: boolean }>();
+  // Per user, per target (account and set): the groups it comes through, and whether it is direct. Nested maps
+  // keyed by a target key made once per assignment, not a key per user and assignment: a thousand-account
+  // organization has half a million grants.
+  const byUser = new Map<string, Map<string, { target: Target; groups: string[]; direct: boolean }>>();
   const externalGrants: ExternalGrant[] = [];
-  const grant = (user: string, target: Target) => {
-    const key = `${user}\u0000${targetKey(target)}`;
-    if (!grants.has(key)) grants.set(key, { user, target, groups: new Set(), direct: false });
-    return grants.get(key)!;
+  const grant = (user: string, key: string, target: Target) => {
+    let targets = byUser.get(user);
+    if (!targets) byUser.set(user, (targets = new Map()));
+    let entry = targets.get(key);
+    if (!entry) targets.set(key, (entry = { target, groups: [], direct: false }));
+    return entry;
   };
   for (const row of plan.assignments) {
     const target: Target = { accountId: row.accountId, accountName: row.accountName, permissionSet: row.permissionSet };
+    const key = targetKey(target);
     if (row.principalType === "USER") {
-      grant(row.principalName, target).direct = true;
+      grant(row.principalName, key, target).direct = true;
       continue;
     }
     const group = matrix.groups![row.principalName];
@@ -67,18 +73,20 @@ export function effectiveAccess(valid: ValidMatrix, plan: Plan): EffectiveAccess
       externalGrants.push({ group: row.principalName, displayName: group.displayName ?? row.principalName, ...target });
       continue;
     }
-    for (const user of members.get(row.principalName)!) grant(user, target).groups.add(row.principalName);
+    // Rows come sorted by group, and a group reaches a target once: each list of groups is sorted and distinct.
+    for (const user of members.get(row.principalName)!) grant(user, key, target).groups.push(row.principalName);
   }
   const users = Object.keys(matrix.users ?? {}).sort(byText);
-  const sorted = [...grants.values()]
-    .map(({ user, target, groups, direct }) => ({ user, ...target, groups: [...groups].sort(byText), direct }))
-    .sort((a, b) => byText(a.user, b.user) || byTarget(a, b));
-  const reached = new Set(sorted.map((g) => g.user));
+  const grants: Grant[] = [];
+  for (const user of users) {
+    const entries = [...(byUser.get(user)?.values() ?? [])].sort((a, b) => byTarget(a.target, b.target));
+    for (const { target, groups, direct } of entries) grants.push({ user, ...target, groups, direct });
+  }
   return {
-    grants: sorted,
+    grants,
     externalGrants: externalGrants.sort((a, b) => byText(a.group, b.group) || byTarget(a, b)),
     users,
-    usersWithoutAccess: users.filter((u) => !reached.has(u)),
+    usersWithoutAccess: users.filter((u) => !byUser.has(u)),
   };
 }
 
