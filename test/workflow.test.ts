@@ -36,14 +36,19 @@ describe(".github/workflows/access.yml", () => {
 
   it("review: full history for diff --base, check, a type-check, the diff as a sticky comment, then pulumi preview with a comment", () => {
     const review = WORKFLOW.jobs.review;
-    assert.deepEqual(action(review, "actions/checkout")[0].with, { "fetch-depth": 0 });
+    // The pull request with its history, and the target branch's code apart: that code writes the review.
+    assert.deepEqual(
+      action(review, "actions/checkout").map((s) => s.with),
+      [{ "fetch-depth": 0 }, { ref: "${{ github.base_ref }}", path: ".sso-access-base" }],
+    );
     assert.deepEqual(
       review.steps.filter((s) => s.run).map((s) => s.run!.trim()),
       [
         "npm ci",
-        'npx sso-access check --stack "$STACK"',
+        "npm ci --prefix .sso-access-base",
+        'node .sso-access-base/bin/sso-access.js check --stack "$STACK"',
         "npx tsc --noEmit",
-        'npx sso-access diff --base "origin/${{ github.base_ref }}" --stack "$STACK" --format markdown > access-diff.md\ncat access-diff.md >> "$GITHUB_STEP_SUMMARY"',
+        'node .sso-access-base/bin/sso-access.js diff --base "origin/${{ github.base_ref }}" --stack "$STACK" --format markdown > access-diff.md\ncat access-diff.md >> "$GITHUB_STEP_SUMMARY"',
       ],
     );
     // A fork's pull request has a read-only token and no secrets: only the steps that need neither run.
@@ -59,7 +64,7 @@ describe(".github/workflows/access.yml", () => {
     assert.deepEqual(preview.env, { PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" });
     assert.deepEqual(review.permissions, { contents: "read", "pull-requests": "write", "id-token": "write" });
     const order = review.steps.map((s) => s.uses?.split("@")[0] ?? s.run!.trim());
-    assert.ok(order.indexOf('npx sso-access check --stack "$STACK"') < order.indexOf("pulumi/actions"), "check runs before preview");
+    assert.ok(order.indexOf('node .sso-access-base/bin/sso-access.js check --stack "$STACK"') < order.indexOf("pulumi/actions"), "check runs before preview");
     assert.ok(
       order.includes("npx tsc --noEmit") && order.indexOf("npx tsc --noEmit") < order.indexOf("pulumi/actions"),
       "the code is type-checked before preview",
@@ -81,11 +86,11 @@ describe(".github/workflows/access.yml", () => {
 
   it("every sso-access command line it runs exists, with options the command documents", () => {
     const lines = Object.values(WORKFLOW.jobs).flatMap((j) => j.steps.flatMap((s) => (s.run ?? "").split("\n")));
-    const commands = lines.filter((l) => l.includes("npx sso-access "));
+    const commands = lines.filter((l) => /(npx sso-access|bin\/sso-access\.js) /.test(l));
     assert.equal(commands.length, 3);
     for (const line of commands) {
       const [command, ...args] = line
-        .replace(/.*npx sso-access /, "")
+        .replace(/.*(npx sso-access|bin\/sso-access\.js) /, "")
         .replace(/\s*>.*$/, "")
         .split(/\s+/);
       const help = capture([command, "--help"]);
