@@ -69,7 +69,31 @@ describe("guardrails", () => {
       "an inline policy allowing organizations:*",
       "an inline policy allowing sso:Create*",
     ]);
-    assert.deepEqual(reasons("s3:*", "iam:Get*", "iam:List*", "ec2:Describe*"), [], "reading IAM or using other services is not privileged");
+    assert.deepEqual(
+      reasons("s3:Get*", "iam:Get*", "iam:List*", "ec2:Describe*", "sso:Describe*"),
+      [],
+      "reading IAM, or reading and using other services, is not privileged",
+    );
+    // From IAM's own classification of actions: permissions management in any service (s3:PutBucketPolicy among
+    // s3:*), assuming roles, and every write to IAM, the organization, Identity Center and the identity store.
+    assert.deepEqual(
+      reasons("s3:*", "sts:AssumeRole", "organizations:CreateAccount", "sso:ProvisionPermissionSet", "identitystore:UpdateUser", "iam:Delete*"),
+      [
+        "an inline policy allowing s3:*",
+        "an inline policy allowing sts:AssumeRole",
+        "an inline policy allowing organizations:CreateAccount",
+        "an inline policy allowing sso:ProvisionPermissionSet",
+        "an inline policy allowing identitystore:UpdateUser",
+        "an inline policy allowing iam:Delete*",
+      ],
+    );
+    assert.deepEqual(
+      privilegeReasons(
+        ["AWSOrganizationsFullAccess", "AWSSSOMasterAccountAdministrator", "ViewOnlyAccess"].map((p) => managedPolicyArn(p, "aws")),
+        undefined,
+      ),
+      ["AWSOrganizationsFullAccess", "AWSSSOMasterAccountAdministrator"],
+    );
     const denied = privilegeReasons([], JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "*", Resource: "*" }] }));
     assert.deepEqual(denied, []);
     const notAction = privilegeReasons([], JSON.stringify({ Version: "2012-10-17", Statement: { Effect: "Allow", NotAction: "iam:*", Resource: "*" } }));

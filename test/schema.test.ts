@@ -4,7 +4,7 @@ import * as path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import * as yaml from "js-yaml";
 import { loadMatrixText } from "../matrix/checks/pipeline";
-import { AUTOMATIC_PRIVILEGE_DESCRIPTION, ESCALATION_ACTIONS, PRIVILEGED_MANAGED_POLICIES } from "../matrix/aws/privilege";
+import { ACCESS_SERVICES, AUTOMATIC_PRIVILEGE_DESCRIPTION, PRIVILEGED_MANAGED_POLICIES } from "../matrix/aws/privilege";
 import type { z } from "zod";
 import { GroupSchema, IdentityCenterSchema, PermissionSetSchema, UserSchema, matrixJsonSchema, titleOf } from "../matrix/validate/schema";
 import { folderFiles } from "../matrix/read/source";
@@ -48,7 +48,8 @@ describe("the JSON Schema for editors", () => {
     const schema = matrixJsonSchema() as unknown as Node;
     const automatic = schema.properties.guardrails.properties.privileged.properties.automatic;
     assert.equal(automatic.description, AUTOMATIC_PRIVILEGE_DESCRIPTION);
-    for (const name of [...PRIVILEGED_MANAGED_POLICIES, ...ESCALATION_ACTIONS]) assert.ok(automatic.description!.includes(name), name);
+    for (const name of [...PRIVILEGED_MANAGED_POLICIES, ...ACCESS_SERVICES, "permissions management", "sts:AssumeRole*"])
+      assert.ok(automatic.description!.includes(name), name);
   });
 
   it("titles every field of permission sets, users, groups and the instance: the words diff labels their changes with", () => {

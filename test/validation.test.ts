@@ -33,6 +33,7 @@ const CORPUS = [
   "inline-policies",
   "inline-policy-not-iam",
   "inline-policy-too-large",
+  "inline-policy-unknown-actions",
   "malformed-target-items",
   "missing-sections",
   "names-ill-formed",

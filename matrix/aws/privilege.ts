@@ -3,48 +3,37 @@
  * it where), by the risk summary of `diff`, and by the schema's description of `guardrails.privileged.automatic`.
  */
 
-/** AWS managed policies that grant administrator access, or the means to get it. */
-export const PRIVILEGED_MANAGED_POLICIES = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"] as const;
+import { matchingActions, type IamAction } from "./iamActions";
 
 /**
- * Actions that grant administrator access, or a way to it: changing IAM policies, roles, users or credentials,
- * passing roles, assigning Identity Center access, and acting on the organization.
+ * AWS managed policies that grant administrator access, or the means to get it: over every service, over IAM, the
+ * organization, or IAM Identity Center and its directory.
  */
-export const ESCALATION_ACTIONS = [
-  "iam:AttachRolePolicy",
-  "iam:PutRolePolicy",
-  "iam:CreatePolicyVersion",
-  "iam:SetDefaultPolicyVersion",
-  "iam:UpdateAssumeRolePolicy",
-  "iam:PassRole",
-  "iam:CreateRole",
-  "iam:AttachUserPolicy",
-  "iam:PutUserPolicy",
-  "iam:AttachGroupPolicy",
-  "iam:PutGroupPolicy",
-  "iam:AddUserToGroup",
-  "iam:CreateUser",
-  "iam:CreateAccessKey",
-  "iam:CreateLoginProfile",
-  "iam:UpdateLoginProfile",
-  "sso:CreateAccountAssignment",
-  "sso:AttachManagedPolicyToPermissionSet",
-  "sso:PutInlinePolicyToPermissionSet",
-  "identitystore:CreateGroupMembership",
-  "organizations:AttachPolicy",
-  "organizations:DetachPolicy",
-  "organizations:LeaveOrganization",
+export const PRIVILEGED_MANAGED_POLICIES = [
+  "AdministratorAccess",
+  "PowerUserAccess",
+  "IAMFullAccess",
+  "AWSOrganizationsFullAccess",
+  "AWSSSOMasterAccountAdministrator",
+  "AWSSSOMemberAccountAdministrator",
+  "AWSSSODirectoryAdministrator",
 ] as const;
 
-/** An action as IAM matches it: wildcards (`*`, `?`), without regard to case. */
-function actionPattern(pattern: string): RegExp {
-  return new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-      .replace(/\*/g, ".*")
-      .replace(/\?/g, ".")}$`,
-    "i",
-  );
+/** Services whose every write reaches access itself: IAM, the organization, IAM Identity Center and its directories. */
+export const ACCESS_SERVICES = ["iam", "organizations", "sso", "sso-directory", "identitystore"] as const;
+
+/**
+ * Why an action is privileged, or undefined: IAM classifies it as permissions management (it changes who may do
+ * what, in any service); it assumes a role (sts:AssumeRole*: from the management account, every member account's
+ * OrganizationAccountAccessRole); or it writes to IAM, the organization or Identity Center.
+ */
+export function privilegedBecause(action: IamAction): string | undefined {
+  if (action.accessLevel.startsWith("Permissions management")) return "permissions management";
+  if (action.service === "sts" && /^AssumeRo/i.test(action.name)) return "assumes roles";
+  if ((ACCESS_SERVICES as readonly string[]).includes(action.service) && action.accessLevel !== "Read" && action.accessLevel !== "List") {
+    return `writes to ${action.service}`;
+  }
+  return undefined;
 }
 
 /**
@@ -64,16 +53,15 @@ export function privilegeReasons(managedPolicyArns: readonly string[], inlinePol
     }[];
     const allowed = statements.filter((s) => s.Effect === "Allow");
     const actions = [...new Set(allowed.flatMap((s) => (s.Action === undefined ? [] : Array.isArray(s.Action) ? s.Action : [s.Action])))];
-    for (const action of actions) {
-      const pattern = actionPattern(action);
-      if (ESCALATION_ACTIONS.some((escalation) => pattern.test(escalation))) out.push(`an inline policy allowing ${action}`);
-    }
+    for (const action of actions) if (matchingActions(action).some((a) => privilegedBecause(a) !== undefined)) out.push(`an inline policy allowing ${action}`);
     if (allowed.some((s) => s.NotAction !== undefined)) out.push("an inline policy allowing everything but its NotAction");
   }
   return out;
 }
 
-/** What `guardrails.privileged.automatic` turns on, in the words editors show (generated from the lists above). */
+/** What `guardrails.privileged.automatic` turns on, in the words editors show (generated from the definitions above). */
 export const AUTOMATIC_PRIVILEGE_DESCRIPTION =
-  `Treat as privileged every set with ${PRIVILEGED_MANAGED_POLICIES.join(", ")}, or an inline policy that allows any action able to ` +
-  `escalate (${ESCALATION_ACTIONS.join(", ")}; wildcards match as IAM reads them) or allows everything but its NotAction; default true.`;
+  `Treat as privileged every set with ${PRIVILEGED_MANAGED_POLICIES.join(", ")}, or an inline policy that allows an action ` +
+  `IAM classifies as permissions management, that assumes roles (sts:AssumeRole*), or that writes to ${ACCESS_SERVICES.join(", ")} ` +
+  `(wildcards match as IAM reads them), or that allows everything but its NotAction; default true. ` +
+  `Turning it off relaxes the guardrails, never what diff reports.`;

@@ -1,7 +1,9 @@
 import * as path from "node:path";
+import { iamActionsOf, iamServices, matchingActions } from "../aws/iamActions";
 import { MAX_ATTACHED_POLICIES } from "../aws/limits";
 import { managedPolicyArn } from "../aws/policies";
 import type { DocPath, Problem } from "../common/problems";
+import { didYouMean } from "../common/suggest";
 import { attachedPolicyCount, type PermissionSet } from "../model/matrix";
 import type { SiblingFiles } from "../read/source";
 import { parseYaml, type Locator } from "../read/yaml";
@@ -68,6 +70,11 @@ function checkPolicy(document: unknown, locator: Locator, p: DocPath, problems: 
   const parsed = PolicyDocumentSchema.safeParse(document, { reportInput: true });
   if (!parsed.success) problems.push(...zodProblems(parsed.error.issues, locator, p, PolicyDocumentSchema, document));
   if (changed.length || !parsed.success) return undefined;
+  const unknown = unknownActions(parsed.data, locator, p);
+  if (unknown.length) {
+    problems.push(...unknown);
+    return undefined;
+  }
   const { json, problem } = inlinePolicyJson(parsed.data);
   if (problem) {
     problems.push(locator.problem(p, problem, "key"));
@@ -123,4 +130,33 @@ function changedNumbers(value: unknown, locator: Locator, p: DocPath): Problem[]
   }
   if (value === null || typeof value !== "object") return [];
   return Object.entries(value).flatMap(([k, v]) => changedNumbers(v, locator, [...p, Array.isArray(value) ? Number(k) : k]));
+}
+
+/**
+ * Actions IAM does not have (`s3:GetObjet`, `s4:GetObject`), each located, with the nearest real one: a misspelt
+ * action in an Allow grants nothing, and in a Deny forbids nothing, silently.
+ */
+function unknownActions(document: { Statement: unknown }, locator: Locator, p: DocPath): Problem[] {
+  const listed = (value: unknown, at: DocPath): [string, DocPath][] =>
+    Array.isArray(value) ? value.map((v, i): [string, DocPath] => [String(v), [...at, i]]) : value === undefined ? [] : [[String(value), at]];
+  const statements = Array.isArray(document.Statement)
+    ? document.Statement.map((s, i) => [s, [...p, "Statement", i]] as const)
+    : [[document.Statement, [...p, "Statement"]] as const];
+  const out: Problem[] = [];
+  for (const [statement, at] of statements) {
+    const { Action, NotAction } = statement as { Action?: unknown; NotAction?: unknown };
+    for (const [action, path] of [...listed(Action, [...at, "Action"]), ...listed(NotAction, [...at, "NotAction"])]) {
+      if (action === "*" || matchingActions(action).length) continue;
+      const [service, name] = action.split(":");
+      const services = iamServices();
+      if (!/[*?]/.test(service) && !services.includes(service.toLowerCase())) {
+        out.push(locator.problem(path, `"${action}" names no service of IAM, so it matches nothing${didYouMean(service, services)}`));
+      } else {
+        const names = /[*?]/.test(service) ? [] : iamActionsOf(service).map((a) => a.name);
+        const near = didYouMean(name, names).replace(/"([^"]*)"\?$/, `"${service}:$1"?`);
+        out.push(locator.problem(path, `"${action}" matches no action of ${service}, so it grants or forbids nothing${near}`));
+      }
+    }
+  }
+  return out;
 }
