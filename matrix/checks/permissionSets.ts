@@ -57,9 +57,15 @@ function checkPolicies(doc: Document, base: DocPath, set: PermissionSet): void {
     else if (!arn.startsWith(`arn:${doc.partition}:`))
       doc.at([...base, "managedPolicies", i], `${arn} is not in partition ${doc.partition} of region ${doc.region}; write the policy by name`);
   });
+  // IAM does not tell policy names apart by case (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html,
+  // PolicyName): /team/Ops and /team/ops are one policy.
   const customer = (set.customerManagedPolicies ?? []).map((p) => `${p.path ?? "/"}${p.name}`);
+  const same = (set.customerManagedPolicies ?? []).map((p) => `${p.path ?? "/"}${p.name.toLowerCase()}`);
   customer.forEach((policy, i) => {
-    if (customer.indexOf(policy) !== i) doc.at([...base, "customerManagedPolicies", i], `customer managed policy ${policy} is listed twice; list it once`);
+    const first = same.indexOf(same[i]);
+    if (first === i) return;
+    const as = customer[first] === policy ? "" : ` (as ${customer[first]}: IAM policy names ignore case)`;
+    doc.at([...base, "customerManagedPolicies", i], `customer managed policy ${policy} is listed twice${as}; list it once`);
   });
 }
 
