@@ -3,14 +3,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { load } from "js-yaml";
+import { dump, load } from "js-yaml";
 import { renderTable } from "../cli/output";
 import { expand } from "../matrix/expand/expand";
 import { loadMatrixFile } from "../matrix/checks/pipeline";
 import { MatrixError } from "../matrix/common/problems";
 import { planDecls } from "../matrix/expand/plan";
-import { measureChurn } from "./churn";
-import { SIZES, generateYaml, loadGenerated, type Size } from "./generate";
+import { CHURN_CASES, measureChurn } from "./churn";
+import { SIZES, generate, generateYaml, loadGenerated, type Size } from "./generate";
 
 /**
  * `npm run bench -- --size S|M|L [--runs N] [--seed N]`: generates an organization, then measures, each run in a
@@ -53,6 +53,17 @@ function measured(script: string, ...input: string[]): { seconds: number; rssMB:
   return JSON.parse(result.stdout.trim().split("\n").pop()!);
 }
 
+/** An sso-access command in a fresh process, its output discarded: wall time and peak memory (bench/command.ts). */
+function command(...args: string[]): { seconds: number; rssMB: number } {
+  const result = spawnSync(process.execPath, [...REGISTER, path.join(ROOT, "bench", "command.ts"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  if (result.status !== 0 && result.status !== 2) throw new Error(`${args.join(" ")} exited ${result.status}: ${result.stderr.slice(0, 2000)}`);
+  return JSON.parse(result.stderr.trim().split("\n").pop()!);
+}
+
 function main(): void {
   const { values } = parseArgs({ options: { size: { type: "string", default: "S" }, runs: { type: "string" }, seed: { type: "string", default: "1" } } });
   const size = values.size as Size;
@@ -74,6 +85,11 @@ function main(): void {
 
   const check = median(Array.from({ length: runs }, () => wall([BIN, "check", file])));
   const planSeconds = median(Array.from({ length: runs }, (_, i) => wall([BIN, "plan", "--json", file], i === 0 ? planFile : undefined)));
+  // The review: who in full, and diff of the organization against itself with one everyday edit (a new member).
+  const edited = path.join(dir, "edited.yaml");
+  fs.writeFileSync(edited, dump(CHURN_CASES.find((c) => c.name === "add a user to a group")!.edit(generate(size, seed)), { lineWidth: 200, noRefs: true }));
+  const who = Array.from({ length: runs }, () => command("who", file));
+  const diff = Array.from({ length: runs }, () => command("diff", file, edited));
   const program: ReturnType<typeof measured>[] = [];
   const floor: ReturnType<typeof measured>[] = [];
   const batched: ReturnType<typeof measured>[] = [];
@@ -96,6 +112,8 @@ function main(): void {
   const rows = [
     ["check", `${f(check)} s`, ""],
     ["plan --json", `${f(planSeconds)} s`, ""],
+    ["who (every grant)", `${f(median(who.map((w) => w.seconds)))} s`, `${f(median(who.map((w) => w.rssMB)), 0)} MB`],
+    ["diff against one edit", `${f(median(diff.map((d) => d.seconds)))} s`, `${f(median(diff.map((d) => d.rssMB)), 0)} MB`],
     ["program under mocks", `${f(programSeconds)} s`, `${f(programRssMB, 0)} MB`],
     ["floor (same resources, registered directly)", `${f(floorSeconds)} s`, `${f(floorRssMB, 0)} MB`],
     ["program / floor", `${f(programSeconds / floorSeconds)}x`, `${f(programRssMB / floorRssMB)}x`],
@@ -120,7 +138,7 @@ function main(): void {
   }
 
   process.stdout.write(
-    `${JSON.stringify({ size, assignments: plan.assignments.length, resources, checkSeconds: check, planSeconds, programSeconds, floorSeconds, programRssMB, floorRssMB, batchedFloorSeconds, batchedFloorRssMB })}\n`,
+    `${JSON.stringify({ size, assignments: plan.assignments.length, resources, checkSeconds: check, planSeconds, whoSeconds: median(who.map((w) => w.seconds)), diffSeconds: median(diff.map((d) => d.seconds)), programSeconds, floorSeconds, programRssMB, floorRssMB, batchedFloorSeconds, batchedFloorRssMB })}\n`,
   );
   fs.rmSync(dir, { recursive: true, force: true });
 }
