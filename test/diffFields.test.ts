@@ -4,7 +4,9 @@ import { loadMatrixText } from "../matrix/checks/pipeline";
 import { expand } from "../matrix/expand/expand";
 import { isRef, planDecls, planLookups, type Plan, type Value } from "../matrix/expand/plan";
 import type { ValidMatrix } from "../matrix/model/matrix";
-import { diffAccess, snapshot, type AccessDiff } from "../matrix/review/diff";
+import { diffAccess, snapshot, type AccessDiff, type Snapshot } from "../matrix/review/diff";
+import { CHURN_CASES } from "../bench/churn";
+import { generate, loadGenerated } from "../bench/generate";
 import { renderDiffMarkdown, renderDiffText } from "../cli/diffOutput";
 import type { SiblingFiles } from "../matrix/read/source";
 import { GroupSchema, PermissionSetSchema, UserSchema, titleOf } from "../matrix/validate/schema";
@@ -289,5 +291,31 @@ describe("diff: what a change of a field reads as", () => {
       lines.find((l) => l.startsWith("  ~ privileged.accounts")),
       "  ~ privileged.accounts (an empty map) -> (none)",
     );
+  });
+});
+
+describe("diff: comparing only the people a change can touch", () => {
+  it("gives the same diff as comparing everyone, for every scripted edit, both ways", () => {
+    const base = generate("S");
+    const everyone = (s: Snapshot): Snapshot => ({ ...s, accessOf: () => s.accessOf() });
+    const side = (m: Parameters<typeof loadGenerated>[0]) => {
+      const v = loadGenerated(m);
+      return snapshot(v, expand(v));
+    };
+    const original = side(base);
+    assert.equal(CHURN_CASES.length, 6);
+    let people = 0;
+    for (const c of CHURN_CASES) {
+      const edited = side(c.edit(base));
+      for (const [a, b] of [
+        [original, edited],
+        [edited, original],
+      ]) {
+        const d = diffAccess(a, b);
+        assert.deepEqual(d, diffAccess(everyone(a), everyone(b)), c.name);
+        people += d.people.length;
+      }
+    }
+    assert.ok(people > 0, "the edits change someone's access");
   });
 });

@@ -37,13 +37,46 @@ export type { EntityChanges, FieldChange } from "./declared";
 export interface Snapshot {
   readonly matrix: Matrix;
   readonly plan: Plan;
-  readonly access: EffectiveAccess;
+  /** The members of each group created here (model/members.ts). */
+  readonly members: ReadonlyMap<string, readonly string[]>;
+  /** Effective access of the people named (everyone when none are), computed when asked. */
+  accessOf(only?: ReadonlySet<string>): EffectiveAccess;
   /** Privileged permission sets and why (matrix/aws/privilege.ts). */
   readonly privileged: ReadonlyMap<string, readonly string[]>;
 }
 
 export function snapshot(valid: ValidMatrix, plan: Plan): Snapshot {
-  return { matrix: valid.matrix, plan, access: effectiveAccess(valid, plan), privileged: privilegedSets(valid.matrix, valid.inlinePolicies, "review") };
+  return {
+    matrix: valid.matrix,
+    plan,
+    members: groupMembers(valid.matrix),
+    accessOf: (only) => effectiveAccess(valid, plan, only),
+    privileged: privilegedSets(valid.matrix, valid.inlinePolicies, "review"),
+  };
+}
+
+/**
+ * The people a change can touch: those in an assignment granted or revoked (a user, or every member of a group on
+ * either side), whose memberships change, who hold a set whose privilege changes, or whose email changes. Everyone
+ * else has the same grants on both sides, so the review expands only these to people.
+ */
+function touched(before: Snapshot, after: Snapshot): Set<string> {
+  const people = new Set<string>();
+  const holders = (side: Snapshot, row: AssignmentRow) => (row.principalType === "USER" ? [row.principalName] : (side.members.get(row.principalName) ?? []));
+  const { added, removed } = delta(before.plan.assignments, after.plan.assignments, assignmentKey);
+  for (const row of [...added, ...removed]) for (const side of [before, after]) for (const u of holders(side, row)) people.add(u);
+  for (const group of new Set([...before.members.keys(), ...after.members.keys()])) {
+    const [was, is] = [new Set(before.members.get(group) ?? []), new Set(after.members.get(group) ?? [])];
+    for (const u of was) if (!is.has(u)) people.add(u);
+    for (const u of is) if (!was.has(u)) people.add(u);
+  }
+  const sets = new Set([...before.privileged.keys(), ...after.privileged.keys()]);
+  const changedSets = new Set([...sets].filter((s) => JSON.stringify(before.privileged.get(s)) !== JSON.stringify(after.privileged.get(s))));
+  for (const side of [before, after])
+    for (const row of side.plan.assignments) if (changedSets.has(row.permissionSet)) for (const u of holders(side, row)) people.add(u);
+  for (const [user, u] of Object.entries(after.matrix.users ?? {}))
+    if (before.matrix.users?.[user] && before.matrix.users[user].email !== u.email) people.add(user);
+  return people;
 }
 
 export interface AccountRef {
@@ -153,6 +186,8 @@ export interface StackSides {
  */
 export function diffAccess(before: Snapshot | undefined, after: Snapshot, stack?: StackSides): AccessDiff {
   const { granted, revoked } = assignmentChanges(before, after);
+  const only = before ? touched(before, after) : undefined;
+  const access = { before: before?.accessOf(only), after: after.accessOf(only) };
   const beforeParts = before ? [...before.plan.permissionSets, ...before.plan.users, ...before.plan.groups] : [];
   const afterParts = [...after.plan.permissionSets, ...after.plan.users, ...after.plan.groups];
   const skip = new Set([...shapedKeys(beforeParts), ...shapedKeys(afterParts), after.plan.provider.key]);
@@ -160,18 +195,18 @@ export function diffAccess(before: Snapshot | undefined, after: Snapshot, stack?
     settings: before ? fieldChanges(settingsShape(before.plan), settingsShape(after.plan), labelsOf(IdentityCenterSchema)) : [],
     guardrails: fieldChanges(flatten(before?.matrix.guardrails), flatten(after.matrix.guardrails)),
     removalGuard: removalGuardOf(before, after),
-    privilegedGains: privilegedGainsOf(before, after),
-    people: personChanges(before?.access, after.access),
-    externalGroups: externalGroupChanges(before?.access, after.access),
+    privilegedGains: privilegedGainsOf(before, after, access),
+    people: personChanges(access.before, access.after),
+    externalGroups: externalGroupChanges(access.before, access.after),
     granted,
     revoked,
     memberships: membershipChanges(before?.matrix, after.matrix),
     users: entityChanges(shapes(before?.plan.users), shapes(after.plan.users), labelsOf(UserSchema)),
     groups: entityChanges(shapes(before?.plan.groups), shapes(after.plan.groups), labelsOf(GroupSchema)),
     accounts: accountChanges(before?.matrix, after.matrix),
-    permissionSets: permissionSetChanges(before, after),
+    permissionSets: permissionSetChanges(before, after, access),
     resources: before ? otherChanges(before.plan, after.plan, skip) : [],
-    identityRisks: before ? identityRisksOf(before, after) : [],
+    identityRisks: before ? identityRisksOf(before, after, access.after) : [],
     guardedScope: before ? guardedScopeOf(before, after) : [],
     stack: stackChanges(stack),
   };
@@ -195,10 +230,10 @@ function stackChanges(stack: StackSides | undefined): AccessDiff["stack"] {
 }
 
 /** Privileged holders whose email changes: who controls that address can reset the password of someone with admin. */
-function identityRisksOf(before: Snapshot, after: Snapshot): AccessDiff["identityRisks"] {
+function identityRisksOf(before: Snapshot, after: Snapshot, access: EffectiveAccess): AccessDiff["identityRisks"] {
   const emailOf = (side: Snapshot, user: string) => side.matrix.users?.[user]?.email;
   const holds = new Map<string, Set<string>>();
-  for (const g of after.access.grants)
+  for (const g of access.grants)
     for (const reason of after.privileged.get(g.permissionSet) ?? []) holds.set(g.user, (holds.get(g.user) ?? new Set()).add(reason));
   return [...holds]
     .filter(([user]) => emailOf(before, user) !== undefined && emailOf(after, user) !== undefined && emailOf(before, user) !== emailOf(after, user))
@@ -319,7 +354,7 @@ function externalGroupChanges(before: EffectiveAccess | undefined, after: Effect
 function assignmentChanges(before: Snapshot | undefined, after: Snapshot): { granted: AssignmentChange[]; revoked: AssignmentChange[] } {
   const { added, removed } = delta(before?.plan.assignments ?? [], after.plan.assignments, assignmentKey);
   const reach = (side: Snapshot | undefined) => {
-    const members = side ? groupMembers(side.matrix) : new Map<string, string[]>();
+    const members = side?.members ?? new Map<string, string[]>();
     return (row: AssignmentRow): AssignmentChange => ({
       ...row,
       users: row.principalType === "USER" ? [row.principalName] : (members.get(row.principalName) ?? null),
@@ -378,15 +413,21 @@ function accountChanges(before: Matrix | undefined, after: Matrix): EntityChange
   };
 }
 
-function permissionSetChanges(before: Snapshot | undefined, after: Snapshot): PermissionSetChange[] {
+/** Both sides' effective access, of the people a change can touch (all external groups). */
+type SideAccess = { readonly before: EffectiveAccess | undefined; readonly after: EffectiveAccess };
+
+function permissionSetChanges(before: Snapshot | undefined, after: Snapshot, access: SideAccess): PermissionSetChange[] {
   const old = shapes(before?.plan.permissionSets);
   const now = shapes(after.plan.permissionSets);
-  const reach = (side: Snapshot, name: string) => {
-    const accounts = new Map(side.plan.assignments.filter((r) => r.permissionSet === name).map((r) => [r.accountId, { name: r.accountName, id: r.accountId }]));
+  // Who holds a set, from its assignments and the groups' members: everyone, not only the people the change touches.
+  const reach = (side: Snapshot, sideAccess: EffectiveAccess, name: string) => {
+    const rows = side.plan.assignments.filter((r) => r.permissionSet === name);
+    const accounts = new Map(rows.map((r) => [r.accountId, { name: r.accountName, id: r.accountId }]));
+    const people = rows.flatMap((r) => (r.principalType === "USER" ? [r.principalName] : (side.members.get(r.principalName) ?? [])));
     return {
       accounts: [...accounts.values()].sort((a, b) => byText(a.name, b.name)),
-      people: [...new Set(side.access.grants.filter((g) => g.permissionSet === name).map((g) => g.user))].sort(byText),
-      externalGroups: [...new Set(side.access.externalGrants.filter((g) => g.permissionSet === name).map((g) => g.displayName))].sort(byText),
+      people: [...new Set(people)].sort(byText),
+      externalGroups: [...new Set(sideAccess.externalGrants.filter((g) => g.permissionSet === name).map((g) => g.displayName))].sort(byText),
     };
   };
   const out: PermissionSetChange[] = [];
@@ -394,29 +435,29 @@ function permissionSetChanges(before: Snapshot | undefined, after: Snapshot): Pe
     const was = old.get(name);
     const is = now.get(name);
     if (!was) {
-      out.push({ name, kind: "added", changes: [], ...reach(after, name) });
+      out.push({ name, kind: "added", changes: [], ...reach(after, access.after, name) });
     } else if (!is) {
-      out.push({ name, kind: "removed", changes: [], ...reach(before!, name) });
+      out.push({ name, kind: "removed", changes: [], ...reach(before!, access.before!, name) });
     } else {
       const changes = fieldChanges(was, is, labelsOf(PermissionSetSchema));
-      if (changes.length) out.push({ name, kind: "changed", changes, ...reach(after, name) });
+      if (changes.length) out.push({ name, kind: "changed", changes, ...reach(after, access.after, name) });
     }
   }
   return out;
 }
 
 /** Per reason a set is privileged: the people and external groups who hold such a set in an account after the change but not before, and where. */
-function privilegedGainsOf(before: Snapshot | undefined, after: Snapshot): PrivilegedGain[] {
+function privilegedGainsOf(before: Snapshot | undefined, after: Snapshot, access: SideAccess): PrivilegedGain[] {
   // Keys: reason, "user" or "group", the name, the account id.
-  const held = (side: Snapshot | undefined) => {
+  const held = (side: Snapshot | undefined, sideAccess: EffectiveAccess | undefined) => {
     const holders = [
-      ...(side?.access.grants ?? []).map((g) => ({ kind: "user", name: g.user, set: g.permissionSet, accountId: g.accountId })),
+      ...(sideAccess?.grants ?? []).map((g) => ({ kind: "user", name: g.user, set: g.permissionSet, accountId: g.accountId })),
       // An external group by who it is (its display name), as externalGroupChanges.
-      ...(side?.access.externalGrants ?? []).map((g) => ({ kind: "group", name: g.displayName, set: g.permissionSet, accountId: g.accountId })),
+      ...(sideAccess?.externalGrants ?? []).map((g) => ({ kind: "group", name: g.displayName, set: g.permissionSet, accountId: g.accountId })),
     ];
     return holders.flatMap((h) => (side!.privileged.get(h.set) ?? []).map((reason) => [reason, h.kind, h.name, h.accountId].join("\u0000")));
   };
-  const { added } = delta(held(before), held(after), (k) => k);
+  const { added } = delta(held(before, access.before), held(after, access.after), (k) => k);
   const names = new Map(after.plan.inventory.map((a) => [a.id, a.name]));
   const unique = (list: string[]) => [...new Set(list)].sort(byText);
   return groupBy(

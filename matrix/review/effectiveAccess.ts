@@ -46,7 +46,11 @@ export const targetKey = (t: Target): string => `${t.accountId}\u0000${t.permiss
 
 const byTarget = (a: Target, b: Target): number => byText(a.accountName, b.accountName) || byText(a.permissionSet, b.permissionSet);
 
-export function effectiveAccess(valid: ValidMatrix, plan: Plan): EffectiveAccess {
+/**
+ * Who can use what, where. `only` limits the people computed (their grants, and which of them reach nothing) to those
+ * named: a review compares only the people a change can touch. External groups are always all computed.
+ */
+export function effectiveAccess(valid: ValidMatrix, plan: Plan, only?: ReadonlySet<string>): EffectiveAccess {
   const { matrix } = valid;
   const members = groupMembers(matrix);
   // Per user, per target (account and set): the groups it comes through, and whether it is direct. Nested maps
@@ -65,7 +69,7 @@ export function effectiveAccess(valid: ValidMatrix, plan: Plan): EffectiveAccess
     const target: Target = { accountId: row.accountId, accountName: row.accountName, permissionSet: row.permissionSet };
     const key = targetKey(target);
     if (row.principalType === "USER") {
-      grant(row.principalName, key, target).direct = true;
+      if (!only || only.has(row.principalName)) grant(row.principalName, key, target).direct = true;
       continue;
     }
     const group = matrix.groups![row.principalName];
@@ -74,9 +78,11 @@ export function effectiveAccess(valid: ValidMatrix, plan: Plan): EffectiveAccess
       continue;
     }
     // Rows come sorted by group, and a group reaches a target once: each list of groups is sorted and distinct.
-    for (const user of members.get(row.principalName)!) grant(user, key, target).groups.push(row.principalName);
+    for (const user of members.get(row.principalName)!) if (!only || only.has(user)) grant(user, key, target).groups.push(row.principalName);
   }
-  const users = Object.keys(matrix.users ?? {}).sort(byText);
+  const users = Object.keys(matrix.users ?? {})
+    .filter((u) => !only || only.has(u))
+    .sort(byText);
   const grants: Grant[] = [];
   for (const user of users) {
     const entries = [...(byUser.get(user)?.values() ?? [])].sort((a, b) => byTarget(a.target, b.target));
