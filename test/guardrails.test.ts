@@ -94,6 +94,8 @@ describe("guardrails", () => {
       ),
       ["AWSOrganizationsFullAccess", "AWSSSOMasterAccountAdministrator"],
     );
+    // A pattern that makes a backtracking matcher take exponential time is matched in linear time (it matches nothing).
+    assert.deepEqual(reasons(`iam:${"*".repeat(40)}Q`, `iam:${"*a".repeat(20)}Q`), []);
     const denied = privilegeReasons([], JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "*", Resource: "*" }] }));
     assert.deepEqual(denied, []);
     const notAction = privilegeReasons([], JSON.stringify({ Version: "2012-10-17", Statement: { Effect: "Allow", NotAction: "iam:*", Resource: "*" } }));

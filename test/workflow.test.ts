@@ -44,13 +44,16 @@ describe(".github/workflows/access.yml", () => {
     assert.deepEqual(
       review.steps.filter((s) => s.run).map((s) => s.run!.trim()),
       [
-        "npm ci",
         "npm ci --prefix .sso-access-base",
         'node .sso-access-base/bin/sso-access.js check --stack "$STACK"',
-        "npx tsc --noEmit",
         'node .sso-access-base/bin/sso-access.js diff --base "origin/${{ github.base_ref }}" --stack "$STACK" --format markdown > access-diff.md\ncat access-diff.md >> "$GITHUB_STEP_SUMMARY"',
+        "npm ci --ignore-scripts",
+        "npx tsc --noEmit",
       ],
     );
+    // No code of the pull request runs (an install script, a tool of its lockfile) before its review is posted.
+    const steps = review.steps.map((s) => s.uses?.split("@")[0] ?? s.run!.trim());
+    assert.ok(steps.indexOf("marocchino/sticky-pull-request-comment") < steps.indexOf("npm ci --ignore-scripts"));
     // A fork's pull request has a read-only token and no secrets: only the steps that need neither run.
     const sameRepository = "github.event.pull_request.head.repo.full_name == github.repository";
     assert.deepEqual(

@@ -37,20 +37,28 @@ export function iamActionsOf(service: string): readonly IamAction[] {
   return actions;
 }
 
-/** An IAM pattern as IAM matches it: `*` and `?` as wildcards, without regard to case. */
-export function wildcard(pattern: string): RegExp {
-  const escaped = pattern
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${escaped}$`, "i");
+/**
+ * Whether `text` matches an IAM pattern as IAM matches it: `*` any run, `?` one character, without regard to case.
+ * A linear-time matcher, not a regular expression: `iam:*****Q` must not backtrack exponentially (a policy in a pull
+ * request could otherwise hang the review).
+ */
+export function globMatches(pattern: string, text: string): boolean {
+  const [p, t] = [pattern.toLowerCase(), text.toLowerCase()];
+  let [i, j, star, mark] = [0, 0, -1, 0];
+  while (j < t.length) {
+    if (i < p.length && (p[i] === "?" || p[i] === t[j])) [i, j] = [i + 1, j + 1];
+    else if (i < p.length && p[i] === "*") [star, mark, i] = [i, j, i + 1];
+    else if (star >= 0) [i, mark, j] = [star + 1, mark + 1, mark + 1];
+    else return false;
+  }
+  while (i < p.length && p[i] === "*") i++;
+  return i === p.length;
 }
 
 /** The actions an Action element matches (`s3:Get*`, `*`, `iam:PassRole`): none when it names nothing IAM has. */
 export function matchingActions(pattern: string): readonly IamAction[] {
   if (pattern === "*") return iamServices().flatMap(iamActionsOf);
   const [service, action] = pattern.split(":");
-  const services = /[*?]/.test(service) ? iamServices().filter((s) => wildcard(service).test(s)) : [service];
-  const name = wildcard(action ?? "");
-  return services.flatMap((s) => iamActionsOf(s).filter((a) => name.test(a.name)));
+  const services = /[*?]/.test(service) ? iamServices().filter((s) => globMatches(service, s)) : [service];
+  return services.flatMap((s) => iamActionsOf(s).filter((a) => globMatches(action ?? "", a.name)));
 }
