@@ -108,7 +108,7 @@ export function main(argv = process.argv.slice(2)): void {
     process.exitCode = run(argv);
   } catch (error) {
     // A bug of ours, not the user's input: say so in one line; the stack only on request.
-    process.stderr.write(`sso-access: internal error: ${(error as Error).message}\n`);
+    process.stderr.write(safeOutput(`sso-access: internal error: ${(error as Error).message}\n`));
     if (process.env.SSO_ACCESS_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
     process.exitCode = EXIT.internal;
   }

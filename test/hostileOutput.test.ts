@@ -84,6 +84,22 @@ describe("hostile text in access.yaml cannot forge what the tools print", () => 
     assert.deepEqual(err.split("\n"), ["\\x3a:error::x.json:1:40  Statement  Statement must hold at least one statement", "1 problem."]);
   });
 
+  it("check: a name that holds what Unicode shows as nothing (a Hangul filler) is refused; ##[ and a blank before :: never reach a CI runner", () => {
+    const dir = workspace((t) =>
+      t.replace("      - jane.doe\n", '      - "jane.doe\\u3164"\n      - "##[add-mask]AdministratorAccess"\n      - "\\u00a0::warning::review passed"\n'),
+    );
+    const { code, err } = capture(["check", "new.yaml"], { cwd: dir });
+    assert.equal(code, 1);
+    assert.equal(err.match(HIDDEN), null);
+    assert.ok(!/##\[/.test(err) && !err.split("\n").some((l) => /^\s*::/.test(l)), err);
+    assert.deepEqual(err.split("\n").slice(0, 3), [
+      'new.yaml:58:9  groups.ProfessionalAfAdmins.members[0]  unknown user "jane.doe\\u3164"; did you mean "jane.doe"?',
+      'new.yaml:59:9  groups.ProfessionalAfAdmins.members[1]  unknown user "#\\x23[add-mask]AdministratorAccess"',
+      // A no-break space is a space one can see: shown as it is, mid-line.
+      'new.yaml:60:9  groups.ProfessionalAfAdmins.members[2]  unknown user "\u00a0::warning::review passed"',
+    ]);
+  });
+
   it("who: a user name with a right-to-left override is refused, and shown escaped, before anything is listed", () => {
     const dir = workspace((t) => t.replace("  jane.doe:\n", '  "jane.doe\\u202e":\n').replace("      - jane.doe\n", '      - "jane.doe\\u202e"\n'));
     const { code, out, err } = capture(["who", "new.yaml", "--format", "csv"], { cwd: dir });
