@@ -382,6 +382,50 @@ Guardrails
       });
     });
 
+    it("finds the stack's settings as Pulumi does, and refuses what Pulumi could read otherwise", () => {
+      const dir = repository();
+      fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+      fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), "config:\n  aws:region: eu-west-1\n");
+      git(dir, "add", ".");
+      git(dir, "commit", "-q", "-m", "project");
+      const sample = fs.readFileSync(path.join(dir, "access.yaml"), "utf8");
+      fs.writeFileSync(
+        path.join(dir, "team.yaml"),
+        sample.replace("  - group: Auditors\n", "  - group: Developers\n    permissionSets: [ReadOnly]\n    ous: [Workloads]\n  - group: Auditors\n"),
+      );
+      // The project's default, when the stack names no file: changing it changes what deploys.
+      const project = fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8");
+      assert.ok(project.includes("    default: access.yaml"));
+      fs.writeFileSync(path.join(dir, "Pulumi.yaml"), project.replace("    default: access.yaml", "    default: team.yaml"));
+      const { out } = capture(["diff", "--base", "HEAD"], { cwd: dir });
+      assert.deepEqual(out.split("\n").slice(0, 2), [
+        "Access changes: HEAD:access.yaml -> team.yaml",
+        "the configuration of stack prod changes (accessFile): it decides what pulumi up deploys, review it first; 2 people gain access in 1 account.",
+      ]);
+      const refused = (files: Record<string, string>) => {
+        for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+        const result = capture(["check"], { cwd: dir });
+        for (const name of Object.keys(files)) fs.rmSync(path.join(dir, name));
+        return result;
+      };
+      assert.deepEqual(refused({ "Pulumi.prod.yml": "config: {}\n" }), {
+        code: 64,
+        out: "",
+        err: "sso-access: Pulumi.prod.yml is not the file Pulumi reads for stack prod (the project file is Pulumi.yaml); remove it",
+      });
+      fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), 'config:\n  <<: {"sso-access:accessFile": team.yaml}\n');
+      assert.equal(
+        capture(["check"], { cwd: dir }).err,
+        "sso-access: Pulumi.prod.yaml: a YAML merge key in config hides which settings it sets; write them out",
+      );
+      fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), "config:\n  sso-access:accessFile: /etc/passwd\n");
+      assert.deepEqual(capture(["check"], { cwd: dir }), {
+        code: 64,
+        out: "",
+        err: 'sso-access: sso-access:accessFile "/etc/passwd" is outside the project folder; keep the access file in it',
+      });
+    });
+
     it("reads access.yaml and its policy files as they were at the revision", () => {
       const dir = repository();
       const file = path.join(dir, "access.yaml");

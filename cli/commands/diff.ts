@@ -4,7 +4,7 @@ import { expand } from "../../matrix/expand/expand";
 import { diffAccess, snapshot, type StackSides } from "../../matrix/review/diff";
 import { DIFF_FORMATS, renderDiffJson, renderDiffMarkdown, renderDiffText, type DiffFormat } from "../diffOutput";
 import { readAtRevision } from "../git";
-import { DEFAULT_ACCESS_FILE, accessFileOf, chooseStack, stackFile, stackSettings, stackSettingsOnDisk } from "../stacks";
+import { accessFileIn, accessFileOf, chooseStack, readOnDisk, stackSettings, type ReadProjectFile } from "../stacks";
 import { EXIT, EXIT_CODES, UsageError, type CommandContext } from "./context";
 
 interface DiffOptions {
@@ -34,15 +34,13 @@ function sidesOf(files: string[], o: DiffOptions): Sides {
   if (files.length > 1) throw new UsageError(`with --base, name one file (the new side); got ${files.join(", ")}`);
   if (files.length === 1) return { beforeFile: accessFileOf(files[0], o.stack), afterFile: files[0] };
   const stack = chooseStack(process.cwd(), o.stack);
-  if (stack === undefined) return { beforeFile: DEFAULT_ACCESS_FILE, afterFile: DEFAULT_ACCESS_FILE };
-  const after = stackSettingsOnDisk(process.cwd(), stack);
-  const file = stackFile(process.cwd(), stack);
-  const before = stackSettings(readAtRevision(o.base, file).text, `${o.base}:${file}`);
-  return {
-    beforeFile: before.accessFile ?? DEFAULT_ACCESS_FILE,
-    afterFile: after.accessFile ?? DEFAULT_ACCESS_FILE,
-    stack: { name: stack, before, after },
-  };
+  if (stack === undefined) return { beforeFile: accessFileOf(undefined, undefined), afterFile: accessFileOf(undefined, undefined) };
+  const base = o.base;
+  // The project and stack files as they are at the revision: the stack may have deployed another file there.
+  const atBase: ReadProjectFile = (relative) => readAtRevision(base, relative).text;
+  const after = stackSettings(readOnDisk(process.cwd()), stack);
+  const before = stackSettings(atBase, stack);
+  return { beforeFile: accessFileIn(before), afterFile: accessFileIn(after), stack: { name: stack, before, after } };
 }
 
 /** The old side: the file at a git revision (undefined when it is missing there), or the first of two files. */
