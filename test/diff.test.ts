@@ -239,6 +239,20 @@ Assignments granted, by account
     assert.equal(out.split("\n")[1], "the email of jane.doe, who holds AdministratorAccess, changes to jane.doe@mallory.example: password resets go there.");
   });
 
+  it("someone who holds admin becoming a user of the identity provider is a risk: it now decides who signs in as them", () => {
+    const dir = workspace([
+      [
+        "  jane.doe:\n    displayName: Jane Doe\n    givenName: Jane\n    familyName: Doe\n    email: jane.doe@professional-af.example\n",
+        "  jane.doe:\n    external: true\n",
+      ],
+    ]);
+    const { out } = capture(["diff", "old.yaml", "new.yaml"], { cwd: dir });
+    assert.equal(
+      out.split("\n")[1],
+      "jane.doe, who holds AdministratorAccess, is now managed by your identity provider, not this file: whoever controls it controls that access.",
+    );
+  });
+
   it("an account whose tags take it out of the privileged guardrail's scope is named in the risk line", () => {
     const dir = workspace([["    ou: Workloads/Prod\n    tags:\n      env: prod", "    ou: Workloads/Prod\n    tags:\n      env: production"]]);
     const { out } = capture(["diff", "old.yaml", "new.yaml"], { cwd: dir });

@@ -74,8 +74,10 @@ function touched(before: Snapshot, after: Snapshot): Set<string> {
   const changedSets = new Set([...sets].filter((s) => JSON.stringify(before.privileged.get(s)) !== JSON.stringify(after.privileged.get(s))));
   for (const side of [before, after])
     for (const row of side.plan.assignments) if (changedSets.has(row.permissionSet)) for (const u of holders(side, row)) people.add(u);
-  for (const [user, u] of Object.entries(after.matrix.users ?? {}))
-    if (before.matrix.users?.[user] && before.matrix.users[user].email !== u.email) people.add(user);
+  for (const [user, u] of Object.entries(after.matrix.users ?? {})) {
+    const was = before.matrix.users?.[user];
+    if (was && (was.email !== u.email || Boolean(was.external) !== Boolean(u.external))) people.add(user);
+  }
   return people;
 }
 
@@ -162,8 +164,17 @@ export interface AccessDiff {
    * assignments another principal id. Here so that no declared change can go unreported.
    */
   readonly resources: readonly { readonly key: string; readonly changes: readonly FieldChange[] }[];
-  /** Users who hold privileged access after the change and whose email (where password resets go) changes. */
-  readonly identityRisks: readonly { readonly user: string; readonly from: string; readonly to: string; readonly holds: readonly string[] }[];
+  /**
+   * Users who hold privileged access after the change and whose identity moves: a new email (where password resets
+   * go), or the user passes between being created here and being looked up in an identity provider.
+   */
+  readonly identityRisks: readonly {
+    readonly user: string;
+    readonly field: "email" | "external";
+    readonly from: string;
+    readonly to: string;
+    readonly holds: readonly string[];
+  }[];
   /**
    * Changes of the stack's `sso-access:` settings (which file it deploys, the removal guard's limits and key, the
    * instance), when the diff compares a stack at two revisions: they decide what `pulumi up` does with the file.
@@ -229,15 +240,26 @@ function stackChanges(stack: StackSides | undefined): AccessDiff["stack"] {
   return changes.length ? { name: stack.name, changes } : null;
 }
 
-/** Privileged holders whose email changes: who controls that address can reset the password of someone with admin. */
+/** Privileged holders whose identity moves: who controls the new email, or the identity provider, controls the admin. */
 function identityRisksOf(before: Snapshot, after: Snapshot, access: EffectiveAccess): AccessDiff["identityRisks"] {
-  const emailOf = (side: Snapshot, user: string) => side.matrix.users?.[user]?.email;
   const holds = new Map<string, Set<string>>();
   for (const g of access.grants)
     for (const reason of after.privileged.get(g.permissionSet) ?? []) holds.set(g.user, (holds.get(g.user) ?? new Set()).add(reason));
+  const where = (external: boolean | undefined) => (external ? "your identity provider" : "this file");
   return [...holds]
-    .filter(([user]) => emailOf(before, user) !== undefined && emailOf(after, user) !== undefined && emailOf(before, user) !== emailOf(after, user))
-    .map(([user, reasons]) => ({ user, from: emailOf(before, user)!, to: emailOf(after, user)!, holds: [...reasons].sort(byText) }))
+    .flatMap(([user, reasons]): AccessDiff["identityRisks"][number][] => {
+      const [was, is] = [before.matrix.users?.[user], after.matrix.users?.[user]];
+      if (!was || !is) return [];
+      const held = [...reasons].sort(byText);
+      return [
+        ...(was.email !== undefined && is.email !== undefined && was.email !== is.email
+          ? [{ user, field: "email" as const, from: was.email, to: is.email, holds: held }]
+          : []),
+        ...(Boolean(was.external) !== Boolean(is.external)
+          ? [{ user, field: "external" as const, from: where(was.external), to: where(is.external), holds: held }]
+          : []),
+      ];
+    })
     .sort((a, b) => byText(a.user, b.user));
 }
 
@@ -301,7 +323,11 @@ function riskSummary(d: Omit<AccessDiff, "risk">): string {
     );
   }
   for (const r of d.identityRisks) {
-    parts.push(`the email of ${r.user}, who holds ${r.holds.join(", ")}, changes to ${r.to}: password resets go there`);
+    parts.push(
+      r.field === "email"
+        ? `the email of ${r.user}, who holds ${r.holds.join(", ")}, changes to ${r.to}: password resets go there`
+        : `${r.user}, who holds ${r.holds.join(", ")}, is now managed by ${r.to}, not ${r.from}: whoever controls it controls that access`,
+    );
   }
   for (const { account, guarded } of d.guardedScope) {
     parts.push(`account ${accountLabel(account.name, account.id)} ${guarded ? "enters" : "leaves"} the scope of guardrails.privileged`);
