@@ -304,21 +304,24 @@ function stage(target: string, text: string, mode: number): string {
  * The last line of every file `--all` writes: a hash of everything above it. A file is sso-access's to replace or
  * remove only when it ends with this line and the hash matches, so a file someone wrote or edited is never touched.
  */
-const SEAL = /\n# sso-access: generated; sha256 ([0-9a-f]{64}) of everything above\. Edit it and sso-access leaves it alone\.\n$/;
+const SEAL = /\n# sso-access: generated for session (\S+); sha256 ([0-9a-f]{64}) of everything above\. Edit it and sso-access leaves it alone\.\n$/;
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
-/** `text` with its seal. */
-export const sealed = (text: string): string =>
-  `${text}\n# sso-access: generated; sha256 ${sha256(text)} of everything above. Edit it and sso-access leaves it alone.\n`;
+/** `text` with its seal, for the session its profiles use. */
+export const sealed = (text: string, session: string): string =>
+  `${text}\n# sso-access: generated for session ${session}; sha256 ${sha256(text)} of everything above. Edit it and sso-access leaves it alone.\n`;
 
-/** The file at `file` is one `--all` wrote, unedited: a regular file (not a link) whose seal matches. */
-function isSealed(file: string): boolean {
+/**
+ * The file at `file` is one `--all` wrote for this session, unedited: a regular file (not a link) whose seal
+ * matches. Files another organization's run wrote into the same folder are not this run's to replace or remove.
+ */
+function isSealed(file: string, session: string): boolean {
   const stat = fs.lstatSync(file, { throwIfNoEntry: false });
   if (!stat?.isFile()) return false;
   const text = fs.readFileSync(file, "utf8");
   const seal = SEAL.exec(text);
-  return seal !== null && sha256(text.slice(0, seal.index)) === seal[1];
+  return seal !== null && seal[1] === session && sha256(text.slice(0, seal.index)) === seal[2];
 }
 
 /**
@@ -327,10 +330,10 @@ function isSealed(file: string): boolean {
  * then renamed over it; files an earlier run sealed for users who no longer reach any account are removed. Nothing
  * else in the folder is touched.
  */
-export function writeAll(dir: string, files: readonly { readonly name: string; readonly text: string }[]): { removed: string[] } {
+export function writeAll(dir: string, session: string, files: readonly { readonly name: string; readonly text: string }[]): { removed: string[] } {
   fs.mkdirSync(dir, { recursive: true });
   const keep = new Set(files.map((f) => f.name));
-  const inTheWay = files.map((f) => path.join(dir, f.name)).filter((file) => fs.lstatSync(file, { throwIfNoEntry: false }) && !isSealed(file));
+  const inTheWay = files.map((f) => path.join(dir, f.name)).filter((file) => fs.lstatSync(file, { throwIfNoEntry: false }) && !isSealed(file, session));
   if (inTheWay.length) {
     throw new ConfigError(
       `${inTheWay[0]}:1:1  this file was not written by sso-access, or was edited since${inTheWay.length > 1 ? ` (and ${inTheWay.length - 1} more)` : ""}; move it away or write into another folder`,
@@ -338,11 +341,11 @@ export function writeAll(dir: string, files: readonly { readonly name: string; r
   }
   const removed = fs
     .readdirSync(dir)
-    .filter((name) => name.endsWith(".config") && !keep.has(name) && isSealed(path.join(dir, name)))
+    .filter((name) => name.endsWith(".config") && !keep.has(name) && isSealed(path.join(dir, name), session))
     .sort();
   const staged: [string, string][] = [];
   try {
-    for (const f of files) staged.push([stage(path.join(dir, f.name), sealed(f.text), 0o644), path.join(dir, f.name)]);
+    for (const f of files) staged.push([stage(path.join(dir, f.name), sealed(f.text, session), 0o644), path.join(dir, f.name)]);
   } catch (error) {
     for (const [temp] of staged) fs.rmSync(temp, { force: true });
     throw error;

@@ -321,10 +321,10 @@ describe("sso-access aws-config", () => {
       err: "",
       out: `Wrote 4 files to ${dir}: alex.kim.config, jane.doe.config, priya.patel.config, sam.rivera.config.`,
     });
-    assert.equal(fs.readFileSync(path.join(dir, "jane.doe.config"), "utf8"), sealed(`${JANE}\n`));
+    assert.equal(fs.readFileSync(path.join(dir, "jane.doe.config"), "utf8"), sealed(`${JANE}\n`, "professional-af"));
     assert.equal(
       fs.readFileSync(path.join(dir, "jane.doe.config"), "utf8").split("\n").at(-2),
-      `# sso-access: generated; sha256 ${createHash("sha256").update(`${JANE}\n`).digest("hex")} of everything above. Edit it and sso-access leaves it alone.`,
+      `# sso-access: generated for session professional-af; sha256 ${createHash("sha256").update(`${JANE}\n`).digest("hex")} of everything above. Edit it and sso-access leaves it alone.`,
     );
     assert.deepEqual(
       fs
@@ -333,14 +333,25 @@ describe("sso-access aws-config", () => {
         .filter((l) => l.startsWith("[")),
       ["[sso-session professional-af]", "[profile sandbox-ReadOnly]", "[profile taylor-ReadOnly]"],
     );
-    // A later run into the same folder removes the files it generated for users who are gone, and nothing else.
+    // A later run for the same organization removes the files it generated for users who are gone, and nothing else.
     fs.writeFileSync(path.join(dir, "notes.config"), "[profile mine]\n");
+    const later = path.join(tempDir(), "access.yaml");
+    const auditors = "  - group: Auditors\n    permissionSets: [ReadOnly]\n    ous: [Workloads]\n";
+    assert.ok(fs.readFileSync(path.join(ROOT, "access.yaml"), "utf8").includes(auditors));
+    fs.writeFileSync(later, fs.readFileSync(path.join(ROOT, "access.yaml"), "utf8").replace(auditors, ""));
+    fs.cpSync(path.join(ROOT, "policies"), path.join(path.dirname(later), "policies"), { recursive: true });
+    assert.deepEqual(capture(["aws-config", later, "--all", dir]), {
+      code: 0,
+      err: "",
+      out: `Wrote 3 files to ${dir}: alex.kim.config, jane.doe.config, priya.patel.config. No access, no file: sam.rivera. Removed a file of an earlier run: sam.rivera.config.`,
+    });
+    // Another organization's run (another session) into the same folder leaves this one's files alone.
     assert.deepEqual(capture(["aws-config", "test/fixtures/valid/effective-access.yaml", "--all", dir]), {
       code: 0,
       err: "",
-      out: `Wrote 2 files to ${dir}: ana.config, ben.config. No access, no file: cy. Removed files of an earlier run: alex.kim.config, jane.doe.config, priya.patel.config, sam.rivera.config.`,
+      out: `Wrote 2 files to ${dir}: ana.config, ben.config. No access, no file: cy.`,
     });
-    assert.deepEqual(fs.readdirSync(dir).sort(), ["ana.config", "ben.config", "notes.config"]);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ["alex.kim.config", "ana.config", "ben.config", "jane.doe.config", "notes.config", "priya.patel.config"]);
   });
 
   it("--all never replaces or removes a file it cannot prove it wrote, and then writes nothing at all", () => {
@@ -366,8 +377,16 @@ describe("sso-access aws-config", () => {
     assert.deepEqual(listing(), before, "nothing changed, nothing staged");
     fs.rmSync(path.join(dir, "ana.config"));
     assert.equal(capture(["aws-config", "test/fixtures/valid/effective-access.yaml", "--all", dir]).code, 0);
-    // The sealed files of users who are gone are removed; the copy and the edited file stay.
-    assert.deepEqual(Object.keys(listing()), ["ana.config", "ben.config", "copied.config", "sam.rivera.config"]);
+    // Files sealed for another session, a copy and an edited file all stay.
+    assert.deepEqual(Object.keys(listing()), [
+      "alex.kim.config",
+      "ana.config",
+      "ben.config",
+      "copied.config",
+      "jane.doe.config",
+      "priya.patel.config",
+      "sam.rivera.config",
+    ]);
     assert.ok(listing()["sam.rivera.config"].endsWith("[profile extra]\n"));
   });
 

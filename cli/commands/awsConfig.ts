@@ -27,7 +27,8 @@ function writeEveryUser(dir: string, plan: Plan, access: EffectiveAccess, option
   // Build every file before writing any: a name clash for one user leaves the folder untouched.
   const grantsOf = groupBy(access.grants, (g) => g.user);
   const blocks = grantsOf.map(([u, grants]) => ({ name: userFileName(u), text: `${renderBlock(configBlock(plan, grants, options))}\n` }));
-  const { removed } = writeAll(dir, blocks);
+  // Files are sealed for this organization's session: another organization's run into the same folder is left alone.
+  const { removed } = writeAll(dir, configBlock(plan, [], options).session, blocks);
   const none = access.usersWithoutAccess.length ? ` No access, no file: ${access.usersWithoutAccess.join(", ")}.` : "";
   const gone = removed.length ? ` Removed ${removed.length === 1 ? "a file" : "files"} of an earlier run: ${removed.join(", ")}.` : "";
   io.out(`Wrote ${plural(blocks.length, "file")} to ${dir}: ${blocks.map((b) => b.name).join(", ")}.${none}${gone}`);
