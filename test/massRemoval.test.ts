@@ -213,6 +213,20 @@ describe("the removal guard in the Pulumi program", () => {
     assert.deepEqual(mocks.registrations, []);
   });
 
+  it("counts AWSDenyAll, attached or as the boundary, as leaving a held set with nothing it allows", () => {
+    const planOf = (edit: (text: string) => string) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sso-access-denyall-"));
+      fs.writeFileSync(path.join(dir, "access.yaml"), edit(fs.readFileSync(path.join(ROOT, "access.yaml"), "utf8")));
+      fs.cpSync(path.join(ROOT, "policies"), path.join(dir, "policies"), { recursive: true });
+      return deployedOf(expand(loadMatrixOrThrow(path.join(dir, "access.yaml"), dir)));
+    };
+    const admin = "      - AdministratorAccess\n";
+    const swapped = planOf((t) => t.replace(admin, "      - AWSDenyAll\n"));
+    assert.deepEqual(checkRemovals(sample(), swapped).emptied, ["Admin"]);
+    const bounded = planOf((t) => t.replace(admin, `${admin}    permissionsBoundary:\n      managedPolicy: AWSDenyAll\n`));
+    assert.deepEqual(checkRemovals(sample(), bounded).emptied, ["Admin"]);
+  });
+
   it("stops before declaring anything when a third of the deployed assignments would go", async () => {
     const error = await run(withoutAuditors(), sample()).then(
       () => undefined,

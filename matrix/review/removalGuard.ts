@@ -63,7 +63,7 @@ export function deployedOf(plan: Plan, instanceArn = "", identityStoreId = ""): 
     memberships: names(TYPE.groupMembership),
     users: names(TYPE.user),
     where: { region: plan.settings.region, instanceArn, identityStoreId },
-    policies: Object.fromEntries(plan.permissionSets.map((set) => [set.name, set.children.reduce((n, d) => n + policiesOf(d), 0)])),
+    policies: Object.fromEntries(plan.permissionSets.map((set) => [set.name, allowingPolicies(set.children)])),
     principals: Object.fromEntries(planLookups(plan).map((l) => [l.key, foundBy(l)])),
   };
 }
@@ -73,11 +73,21 @@ function foundBy(lookup: LookupDecl): string {
   return (lookup.args.alternateIdentifier as { uniqueAttribute: { attributeValue: string } }).uniqueAttribute.attributeValue;
 }
 
-/** The policies one declaration attaches: each managed or customer managed reference, an inline policy. */
-function policiesOf(d: Decl): number {
-  if (d.type === TYPE.managedPolicies) return (d.inputs.managedPolicyArns as readonly unknown[]).length;
-  if (d.type === TYPE.customerManagedPolicies) return (d.inputs.customerManagedPolicyReferences as readonly unknown[]).length;
-  return d.type === TYPE.inlinePolicy ? 1 : 0;
+/** AWS's managed policy that denies every action: attached, it allows nothing; as a boundary, it leaves nothing. */
+const DENY_ALL = /:policy\/AWSDenyAll$/;
+
+/**
+ * The policies of a set that can allow something: each managed (but AWSDenyAll) or customer managed policy, an
+ * inline policy. A boundary of AWSDenyAll leaves none, whatever else is attached.
+ */
+function allowingPolicies(children: readonly Decl[]): number {
+  const boundary = children.find((d) => d.type === TYPE.permissionsBoundary)?.inputs.permissionsBoundary as { managedPolicyArn?: string } | undefined;
+  if (boundary?.managedPolicyArn && DENY_ALL.test(boundary.managedPolicyArn)) return 0;
+  return children.reduce((n, d) => {
+    if (d.type === TYPE.managedPolicies) return n + (d.inputs.managedPolicyArns as readonly string[]).filter((arn) => !DENY_ALL.test(arn)).length;
+    if (d.type === TYPE.customerManagedPolicies) return n + (d.inputs.customerManagedPolicyReferences as readonly unknown[]).length;
+    return d.type === TYPE.inlinePolicy ? n + 1 : n;
+  }, 0);
 }
 
 /** True when `value` has the shape deployedOf gives (read back from a stack output). */
