@@ -103,7 +103,11 @@ function rowsOf(report: WhoReport): string[][] {
   const order = report.view === "user" ? [principal, ...leading] : [...leading, principal];
   const rows = [
     ...report.grants.map((g) => ({ cells: cells(report.view, g.user, g, viaText(g)), sortAs: g.user })),
-    ...report.externalGrants.map((g) => ({ cells: cells(report.view, `(members of ${g.group})`, g, `${g.group} (external)`), sortAs: `\uffff${g.group}` })),
+    // An external group is who its display name finds in the identity provider: the row says which.
+    ...report.externalGrants.map((g) => ({
+      cells: cells(report.view, `(members of ${g.group})`, g, `${g.group} (external: ${JSON.stringify(g.displayName)})`),
+      sortAs: `\uffff${g.group}`,
+    })),
   ];
   const key = (r: (typeof rows)[number], i: number) => (i === principal ? r.sortAs : r.cells[i]);
   return rows

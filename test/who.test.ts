@@ -31,7 +31,7 @@ ana                            prod     100000000001  ReadOnly        Platform
 ben                            prod     100000000001  Admin           Oncall
                                                       ReadOnly        Oncall, Platform, direct
                                staging  100000000002  ReadOnly        Platform
-(members of Okta-Engineering)  staging  100000000002  ReadOnly        Okta-Engineering (external)
+(members of Okta-Engineering)  staging  100000000002  ReadOnly        Okta-Engineering (external: "Engineering")
 
 Members of external groups (Okta-Engineering) are managed outside access.yaml: each "(members of ...)" row stands for all of them.
 No access: cy.`,
@@ -47,7 +47,7 @@ prod     100000000001  Admin           ben                            Oncall
                                        ben                            Oncall, Platform, direct
 staging  100000000002  ReadOnly        ana                            Platform
                                        ben                            Platform
-                                       (members of Okta-Engineering)  Okta-Engineering (external)`,
+                                       (members of Okta-Engineering)  Okta-Engineering (external: "Engineering")`,
     );
     assert.equal(
       capture(["who", FIXTURE, "--by", "permission-set"]).out.split("\n\n")[0],
@@ -57,7 +57,7 @@ ReadOnly        prod     100000000001  ana                            Platform
                                        ben                            Oncall, Platform, direct
                 staging  100000000002  ana                            Platform
                                        ben                            Platform
-                                       (members of Okta-Engineering)  Okta-Engineering (external)`,
+                                       (members of Okta-Engineering)  Okta-Engineering (external: "Engineering")`,
     );
   });
 
@@ -74,7 +74,7 @@ ben   prod     100000000001  Admin           Oncall
         "user,account,account_id,permission_set,via",
         "ben,prod,100000000001,Admin,Oncall",
         'ben,prod,100000000001,ReadOnly,"Oncall, Platform, direct"',
-        "(members of Okta-Engineering),staging,100000000002,ReadOnly,Okta-Engineering (external)",
+        '(members of Okta-Engineering),staging,100000000002,ReadOnly,"Okta-Engineering (external: ""Engineering"")"',
       ].join("\r\n"),
     );
     assert.equal(capture(["who", FIXTURE, "--permission-set", "Admin", "--account", "staging"]).out, "No access matches.");
