@@ -92,19 +92,18 @@ function checkDescriptions(matrix: Matrix, at: Report): void {
 const chooses = (selector: AccountSelector) =>
   Object.values(selector).some((v) => v === true || (Array.isArray(v) ? v.length > 0 : typeof v === "object" && v !== null && Object.keys(v).length > 0));
 
-/** Who may hold what: groups only; privileged sets only to the allowed groups in the guarded accounts. */
 /** The ids of the accounts where only `privileged.groups` may hold a privileged set; undefined when no such rule is written. */
-export function guardedAccounts(matrix: Matrix): Set<string> | undefined {
+export function guardedAccounts(matrix: Matrix, inventory = inventoryOf(matrix.accounts)): Set<string> | undefined {
   const rules = matrix.guardrails?.privileged;
   if (!rules || (rules.accounts === undefined && rules.groups === undefined)) return undefined;
-  const inventory = inventoryOf(matrix.accounts);
   return rules.accounts && chooses(rules.accounts) ? selectAccounts(rules.accounts, inventory, false) : new Set(inventory.map((a) => a.id));
 }
 
+/** Who may hold what: groups only; privileged sets only to the allowed groups in the guarded accounts. */
 function checkHolders(matrix: Matrix, rules: Guardrails, privileged: ReadonlyMap<string, unknown>, because: (set: string) => string, at: Report): void {
   const inventory = inventoryOf(matrix.accounts);
   const privilegedRules = rules.privileged;
-  const guarded = guardedAccounts(matrix);
+  const guarded = guardedAccounts(matrix, inventory);
   const allowed = privilegedRules?.groups ?? [];
   const label = new Map(inventory.map((a) => [a.id, accountLabel(a.name, a.id)]));
   const holders = allowed.length ? `only the groups ${allowed.join(", ")} may hold it` : "no group may hold it";

@@ -16,6 +16,15 @@ export function assignmentName(principalType: PrincipalType, principalName: stri
   return `${principalType.toLowerCase()}/${principalName}/${permissionSet}/${accountId}`;
 }
 
+/**
+ * The principal (`group/<key>`, `user/<name>`, as its lookup is keyed) and the permission set of an assignment's
+ * logical name. A user name may hold "/", a set name and an account id may not: the set is the part before the last.
+ */
+export function assignmentNameParts(name: string): { principal: string; permissionSet: string } {
+  const parts = name.split("/");
+  return { principal: parts.slice(0, -2).join("/"), permissionSet: parts[parts.length - 2] };
+}
+
 /** Logical name of a group membership; group keys hold no "/". */
 export function membershipName(groupKey: string, userName: string): string {
   return `${groupKey}/${userName}`;

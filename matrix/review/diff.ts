@@ -60,9 +60,14 @@ export function snapshot(valid: ValidMatrix, plan: Plan): Snapshot {
  * either side), whose memberships change, who hold a set whose privilege changes, or whose email changes. Everyone
  * else has the same grants on both sides, so the review expands only these to people.
  */
+/** The people an assignment reaches on one side: its user, or its group's members; null for an external group (members unknown). */
+function rowHolders(side: Snapshot, row: AssignmentRow): readonly string[] | null {
+  return row.principalType === "USER" ? [row.principalName] : (side.members.get(row.principalName) ?? null);
+}
+
 function touched(before: Snapshot, after: Snapshot): Set<string> {
   const people = new Set<string>();
-  const holders = (side: Snapshot, row: AssignmentRow) => (row.principalType === "USER" ? [row.principalName] : (side.members.get(row.principalName) ?? []));
+  const holders = (side: Snapshot, row: AssignmentRow) => rowHolders(side, row) ?? [];
   const { added, removed } = delta(before.plan.assignments, after.plan.assignments, assignmentKey);
   for (const row of [...added, ...removed]) for (const side of [before, after]) for (const u of holders(side, row)) people.add(u);
   for (const group of new Set([...before.members.keys(), ...after.members.keys()])) {
@@ -380,11 +385,7 @@ function externalGroupChanges(before: EffectiveAccess | undefined, after: Effect
 function assignmentChanges(before: Snapshot | undefined, after: Snapshot): { granted: AssignmentChange[]; revoked: AssignmentChange[] } {
   const { added, removed } = delta(before?.plan.assignments ?? [], after.plan.assignments, assignmentKey);
   const reach = (side: Snapshot | undefined) => {
-    const members = side?.members ?? new Map<string, string[]>();
-    return (row: AssignmentRow): AssignmentChange => ({
-      ...row,
-      users: row.principalType === "USER" ? [row.principalName] : (members.get(row.principalName) ?? null),
-    });
+    return (row: AssignmentRow): AssignmentChange => ({ ...row, users: side ? rowHolders(side, row) : null });
   };
   return { granted: added.map(reach(after)), revoked: removed.map(reach(before)) };
 }
@@ -449,7 +450,7 @@ function permissionSetChanges(before: Snapshot | undefined, after: Snapshot, acc
   const reach = (side: Snapshot, sideAccess: EffectiveAccess, name: string) => {
     const rows = side.plan.assignments.filter((r) => r.permissionSet === name);
     const accounts = new Map(rows.map((r) => [r.accountId, { name: r.accountName, id: r.accountId }]));
-    const people = rows.flatMap((r) => (r.principalType === "USER" ? [r.principalName] : (side.members.get(r.principalName) ?? [])));
+    const people = rows.flatMap((r) => rowHolders(side, r) ?? []);
     return {
       accounts: [...accounts.values()].sort((a, b) => byText(a.name, b.name)),
       people: [...new Set(people)].sort(byText),

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { TYPE, planDecls, planLookups, type Decl, type LookupDecl, type Plan } from "../expand/plan";
 import { byText } from "../common/order";
+import { assignmentNameParts } from "../expand/names";
 
 /**
  * The guard against mass removal. A deployment that would delete more than a share of the assignments,
@@ -148,7 +149,7 @@ export function checkRemovals(previous: Deployed | CountOnly | undefined, curren
   const removedOf = (kind: Kind) => {
     const now = new Set(moved ? [] : current[kind]);
     // An assignment whose principal is now someone else is gone for the one who held it.
-    return [...(previous?.[kind] ?? [])].filter((name) => !now.has(name) || other.has(name.split("/").slice(0, -2).join("/"))).sort(byText);
+    return [...(previous?.[kind] ?? [])].filter((name) => !now.has(name) || other.has(assignmentNameParts(name).principal)).sort(byText);
   };
   const removed = { assignments: removedOf("assignments"), memberships: removedOf("memberships"), users: removedOf("users") };
   if (moved) reasons.push(`${moved}: every assignment, membership and user is deleted there and created anew`);
@@ -188,10 +189,8 @@ function otherPrincipals(previous: Deployed | undefined, current: Deployed): Set
 function emptiedSets(previous: Deployed | undefined, current: Deployed): [string, number][] {
   if (!previous?.policies || !current.policies) return [];
   const holders = new Map<string, number>();
-  // An assignment's logical name is principal type / principal / permission set / account id (expand/names.ts); a
-  // user name may hold "/", a set name and an id may not: the set is the part before the last.
   for (const name of current.assignments) {
-    const set = name.split("/").at(-2)!;
+    const set = assignmentNameParts(name).permissionSet;
     holders.set(set, (holders.get(set) ?? 0) + 1);
   }
   return Object.entries(current.policies)
