@@ -69,8 +69,8 @@ function projectOf(read: ReadProjectFile): { ext: string; dir: string; settings:
 }
 
 /** The file of a stack, relative to the project folder (a fully qualified name org/project/stack uses its last part). */
-export function stackFileOf(read: ReadProjectFile, stack: string): string {
-  const { ext, dir } = projectOf(read);
+export function stackFileOf(read: ReadProjectFile, stack: string, project = projectOf(read)): string {
+  const { ext, dir } = project;
   const name = stack.split("/").pop()!;
   const other = path.posix.join(dir, `Pulumi.${name}.${ext === "yaml" ? "yml" : "yaml"}`);
   if (read(other)) throw new UsageError(`${other} is not the file Pulumi reads for stack ${name} (the project file is Pulumi.${ext}); remove it`);
@@ -79,8 +79,9 @@ export function stackFileOf(read: ReadProjectFile, stack: string): string {
 
 /** A stack's settings: the project's defaults, then the stack file's values. An absent stack file gives the defaults. */
 export function stackSettings(read: ReadProjectFile, stack: string): Record<string, string> {
-  const file = stackFileOf(read, stack);
-  return { ...projectOf(read).settings, ...settingsOf(yamlOf(read(file), file)?.config, file, false) };
+  const project = projectOf(read);
+  const file = stackFileOf(read, stack, project);
+  return { ...project.settings, ...settingsOf(yamlOf(read(file), file)?.config, file, false) };
 }
 
 /** The stacks of the project folder, by name. */
