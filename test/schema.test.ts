@@ -4,7 +4,7 @@ import * as path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import * as yaml from "js-yaml";
 import { loadMatrixText } from "../matrix/checks/pipeline";
-import { ACCESS_SERVICES, AUTOMATIC_PRIVILEGE_DESCRIPTION, PRIVILEGED_MANAGED_POLICIES } from "../matrix/aws/privilege";
+import { ACCESS_SERVICES, AUTOMATIC_PRIVILEGE_DESCRIPTION } from "../matrix/aws/privilege";
 import type { z } from "zod";
 import { GroupSchema, IdentityCenterSchema, PermissionSetSchema, UserSchema, matrixJsonSchema, titleOf } from "../matrix/validate/schema";
 import { folderFiles } from "../matrix/read/source";
@@ -48,7 +48,7 @@ describe("the JSON Schema for editors", () => {
     const schema = matrixJsonSchema() as unknown as Node;
     const automatic = schema.properties.guardrails.properties.privileged.properties.automatic;
     assert.equal(automatic.description, AUTOMATIC_PRIVILEGE_DESCRIPTION);
-    for (const name of [...PRIVILEGED_MANAGED_POLICIES, ...ACCESS_SERVICES, "permissions management", "sts:AssumeRole*"])
+    for (const name of [...ACCESS_SERVICES, "permissions management", "sts:AssumeRole*", "NotAction", "AWS managed policy, judged by its document"])
       assert.ok(automatic.description!.includes(name), name);
   });
 

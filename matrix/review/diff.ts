@@ -1,4 +1,4 @@
-import { PRIVILEGED_MANAGED_POLICIES } from "../aws/privilege";
+import { isManagedPolicyReason } from "../aws/privilege";
 import { byText, groupBy, sortedRecord } from "../common/order";
 import { plural, verb } from "../common/words";
 import { assignmentKey } from "../expand/assignments";
@@ -292,7 +292,7 @@ function riskSummary(d: Omit<AccessDiff, "risk">): string {
   const region = d.settings.find((c) => c.field === "region");
   if (region) parts.push(`the Identity Center region changes from ${region.from} to ${region.to}: every resource is deleted there and created here`);
   for (const gain of d.privilegedGains) {
-    const what = (PRIVILEGED_MANAGED_POLICIES as readonly string[]).includes(gain.reason) ? gain.reason : `privileged access (${gain.reason})`;
+    const what = isManagedPolicyReason(gain.reason) ? gain.reason : `privileged access (${gain.reason})`;
     const where = `${what} in ${plural(gain.accounts.length, "account")}`;
     if (gain.people.length) parts.push(`${plural(gain.people.length, "person", "people")} ${verb(gain.people.length, "gains", "gain")} ${where}`);
     if (gain.externalGroups.length) {
