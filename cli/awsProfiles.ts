@@ -6,6 +6,9 @@ import { byText } from "../matrix/common/order";
 import type { Plan } from "../matrix/expand/plan";
 import { REGION } from "../matrix/aws/limits";
 import { decodeText } from "../matrix/read/source";
+import { DEFAULT_PROFILE_TEMPLATE, profileName, sanitize, sharedNames, templateMistake, workingTemplate } from "../matrix/review/profileNames";
+import { shorten } from "../matrix/common/problems";
+import { TRIMMING_SDKS, claims, splitLines, type Claim, type Line } from "./awsConfigReaders";
 
 /**
  * `aws-config`: AWS CLI profiles for the access a user holds in access.yaml, in the format `aws configure sso`
@@ -15,9 +18,6 @@ import { decodeText } from "../matrix/read/source";
  * The generated sections sit between two marker comments named after the session. Everything outside the markers
  * is kept byte for byte; the block itself is rewritten whole, so profiles for access that was removed disappear.
  */
-
-export const DEFAULT_PROFILE_TEMPLATE = "{account}-{permissionSet}";
-const PLACEHOLDERS = ["account", "accountId", "permissionSet", "session"] as const;
 
 /** The config file conflicts with what would be generated; the message starts with file:line:column. Nothing was written. */
 export class ConfigError extends Error {}
@@ -41,14 +41,6 @@ export interface ConfigBlock {
   readonly profiles: readonly Profile[];
 }
 
-/** Profile and session names keep letters, digits and `._-`; anything else becomes `-`. */
-export function sanitize(name: string): string {
-  return name
-    .replace(/[^A-Za-z0-9._-]+/g, "-")
-    .replace(/-{2,}/g, "-")
-    .replace(/^-+|-+$/g, "");
-}
-
 /** `https://professional-af.awsapps.com/start` -> `professional-af`: the name `aws configure sso` users usually pick. */
 export function defaultSessionName(startUrl: string): string {
   return sanitize(new URL(startUrl).hostname.split(".")[0]) || "sso";
@@ -56,28 +48,23 @@ export function defaultSessionName(startUrl: string): string {
 
 /** One profile per account and permission set the user reaches, named from the template. Names must come out distinct. */
 export function profilesFor(grants: readonly Grant[], template: string, session: string): Profile[] {
-  if (/[{}]/.test(template.replace(/\{[^{}]*\}/g, "")))
-    throw new OptionError(`the profile template "${template}" has a brace without its pair; write placeholders as {account}`);
-  for (const [, name] of template.matchAll(/\{([^}]*)\}/g)) {
-    if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
-      throw new OptionError(`unknown placeholder {${name}} in the profile template "${template}"; use ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`);
-    }
-  }
-  const seen = new Map<string, Profile>();
-  const profiles: Profile[] = [];
-  for (const g of grants) {
-    const values: Record<string, string> = { account: g.accountName, accountId: g.accountId, permissionSet: g.permissionSet, session };
-    const name = sanitize(template.replace(/\{([^}]*)\}/g, (_, key: string) => values[key]));
-    const profile = { name, accountId: g.accountId, accountName: g.accountName, permissionSet: g.permissionSet };
-    if (!name) throw new OptionError(`the profile template "${template}" gives an empty name for ${g.permissionSet} in ${g.accountName}`);
-    const clash = seen.get(name);
-    if (clash) {
-      throw new OptionError(
-        `profile name "${name}" would stand for both ${clash.permissionSet} in ${clash.accountName} and ${g.permissionSet} in ${g.accountName}; use a template that tells them apart, e.g. "{account}-{permissionSet}" or "{accountId}-{permissionSet}"`,
-      );
-    }
-    seen.set(name, profile);
-    profiles.push(profile);
+  const mistake = templateMistake(template);
+  if (mistake) throw new OptionError(mistake);
+  const profiles = grants.map((g) => ({
+    name: profileName(template, g, session),
+    accountId: g.accountId,
+    accountName: g.accountName,
+    permissionSet: g.permissionSet,
+  }));
+  const empty = profiles.find((p) => !p.name);
+  if (empty) throw new OptionError(`the profile template "${template}" gives an empty name for ${empty.permissionSet} in ${empty.accountName}`);
+  const [clash] = sharedNames(template, grants, session);
+  if (clash) {
+    const [name, [a, b]] = clash;
+    const fix = workingTemplate(template, [grants], session);
+    throw new OptionError(
+      `profile name "${name}" would stand for both ${a.permissionSet} in ${a.accountName} and ${b.permissionSet} in ${b.accountName}; ${fix ? `use a template that tells them apart, e.g. "${fix}"` : "no template tells them apart: rename one of them in the access matrix"}`,
+    );
   }
   return profiles.sort((a, b) => byText(a.name, b.name));
 }
@@ -124,44 +111,32 @@ export function renderBlock(block: ConfigBlock, eol = "\n"): string {
   return lines.join(eol);
 }
 
-interface Line {
-  readonly text: string;
-  /** Offset of the first character, and of the character after the line break. */
-  readonly start: number;
-  readonly next: number;
+/** The line break to write: CRLF or LF, as the file's first line feed is written; CR only in a file without line feeds. */
+export function lineEnding(text: string): string {
+  const lf = text.indexOf("\n");
+  if (lf < 0) return text.includes("\r") ? "\r" : "\n";
+  return text[lf - 1] === "\r" ? "\r\n" : "\n";
 }
 
-function splitLines(text: string): Line[] {
-  const lines: Line[] = [];
-  const re = /\r?\n/g;
-  let start = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    lines.push({ text: text.slice(start, m.index), start, next: m.index + m[0].length });
-    start = m.index + m[0].length;
-  }
-  if (start < text.length) lines.push({ text: text.slice(start), start, next: text.length });
-  return lines;
-}
-
-/** `[profile x]` -> `profile x`; `[default]` and `[profile default]` are one profile. */
-function sectionName(line: string): string | undefined {
-  const m = /^\s*\[\s*([^\]]*?)\s*\]/.exec(line);
-  if (!m) return undefined;
-  const name = m[1].replace(/\s+/g, " ");
-  return name === "default" ? "profile default" : name;
+/** A generated block: the line indexes of its BEGIN and END lines (-1: no END line). */
+interface Block {
+  readonly session: string;
+  readonly first: number;
+  readonly last: number;
 }
 
 /**
  * Merges the block into the text of a config file: replaces the block of the same session where it is, or appends
- * it. The bytes outside the block are kept. A hand-written section with a generated name is a conflict.
+ * it. The bytes outside the block are kept, and so is the file's line ending (CRLF, LF or CR). A section outside the
+ * block that the AWS CLI or an AWS SDK would read as one the block generates is a conflict (see `refuseMerges`).
  */
 export function mergeConfig(existing: string, block: ConfigBlock, file: string): string {
-  const eol = existing.includes("\r\n") ? "\r\n" : "\n";
+  const eol = lineEnding(existing);
   const rendered = renderBlock(block, eol);
   const lines = splitLines(existing);
   // A byte order mark belongs to the file, not to its first line.
   const bare = (i: number) => (i === 0 ? lines[i].text.replace(/^\uFEFF/, "") : lines[i].text);
-  const blocks = lines.flatMap((_, i) => {
+  const blocks: Block[] = lines.flatMap((_, i) => {
     const session = BEGIN_LINE.exec(bare(i))?.[1];
     if (session === undefined) return [];
     const last = lines.findIndex((_l, j) => j > i && END_LINE.exec(bare(j))?.[1] === session);
@@ -176,32 +151,79 @@ export function mergeConfig(existing: string, block: ConfigBlock, file: string):
     );
   }
   let merged: string;
+  let at: number;
   if (own.length === 1) {
     const { first, last } = own[0];
     const ending = lines[last].next > lines[last].start + lines[last].text.length ? eol : "";
     // Keep a byte order mark that sits before the block on the first line.
-    const start = lines[first].start + lines[first].text.length - bare(first).length;
-    merged = `${existing.slice(0, start)}${rendered}${ending}${existing.slice(lines[last].next)}`;
+    at = lines[first].start + lines[first].text.length - bare(first).length;
+    merged = `${existing.slice(0, at)}${rendered}${ending}${existing.slice(lines[last].next)}`;
   } else {
-    const separator = existing === "" ? "" : `${/\r?\n$/.test(existing) ? "" : eol}${eol}`;
+    const separator = existing === "" ? "" : `${/[\r\n]$/.test(existing) ? "" : eol}${eol}`;
+    at = existing.length + separator.length;
     merged = `${existing}${separator}${rendered}${eol}`;
   }
-  const generated = new Set([`sso-session ${block.session}`, ...block.profiles.map((p) => (p.name === "default" ? "profile default" : `profile ${p.name}`))]);
-  for (const i of lines.keys()) {
-    const name = sectionName(bare(i));
-    if (!name || !generated.has(name)) continue;
-    const within = blocks.find((b) => i > b.first && (b.last < 0 || i < b.last));
-    if (within?.session === block.session) continue;
-    if (within) {
-      throw new ConfigError(
-        `${file}:${i + 1}:1  [${name}] is generated for session ${within.session} (lines ${within.first + 1}-${within.last + 1}); write with --session ${within.session} to replace that block, or delete it`,
-      );
-    }
-    throw new ConfigError(
-      `${file}:${i + 1}:1  [${name}] is already defined outside the generated block; rename or delete it, or choose other names with --profile-template`,
-    );
-  }
+  refuseMerges({ merged, at, rendered, own: own[0], blocks, block, file, lines });
   return merged;
+}
+
+/**
+ * Refuses a merge that a reader would read otherwise than generated: a line outside the block that the AWS CLI or an
+ * AWS SDK reads into a generated profile or sso-session. That is a section of the same name however it is written
+ * (`[profile "x"]`, `[profile.x]`, `[profiles x]`...), a key after the block's END line before any section header
+ * (it joins the last generated profile), or `[DEFAULT]` (the AWS CLI lends its keys to every section). The merged
+ * text is what is read: line endings as they will be, the generated lines where they will be.
+ */
+function refuseMerges(m: {
+  merged: string;
+  at: number;
+  rendered: string;
+  own: Block | undefined;
+  blocks: readonly Block[];
+  block: ConfigBlock;
+  file: string;
+  lines: readonly Line[];
+}): void {
+  const generated = new Set([`sso-session ${m.block.session}`, ...m.block.profiles.map((p) => `profile ${p.name}`)]);
+  const mergedLines = splitLines(m.merged);
+  let first = 0;
+  while (first + 1 < mergedLines.length && mergedLines[first + 1].start <= m.at) first++;
+  const last = first + splitLines(m.rendered).length - 1;
+  const found = claims(m.merged).filter((c) => (c.line < first || c.line > last) && (c.section === "*" || generated.has(c.section)));
+  if (!found.length) return;
+  const line = Math.min(...found.map((c) => c.line));
+  const here = found.filter((c) => c.line === line);
+  // The line in the file as it is now: lines after the block move by the difference in the block's length.
+  const index = line > last && m.own ? line + m.own.last - last : line;
+  const claim = here.find((c) => c.header) ?? here[0];
+  throw new ConfigError(
+    `${m.file}:${index + 1}:1  ${clashMessage(
+      claim,
+      here,
+      m.lines[index].text.trim(),
+      m.blocks.find((b) => index > b.first && (b.last < 0 || index < b.last)),
+    )}`,
+  );
+}
+
+function clashMessage(claim: Claim, here: readonly Claim[], written: string, within: Block | undefined): string {
+  const readers = [...new Set(here.map((c) => c.reader))];
+  const who = readers.length === 1 ? readers[0] : `${readers.slice(0, -1).join(", ")} and ${readers.at(-1)}`;
+  const section = `[${claim.section}]`;
+  if (within) {
+    const lines = within.last < 0 ? `from line ${within.first + 1}, with no END line` : `lines ${within.first + 1}-${within.last + 1}`;
+    return `${section} is generated for session ${within.session} (${lines}); write with --session ${within.session} to replace that block, or delete it`;
+  }
+  if (claim.section === "*")
+    return `[DEFAULT] lends its keys to every section when the AWS CLI reads the file (Python's configparser), the generated ones too; move its keys into the sections that need them`;
+  if (!claim.header)
+    return `this line follows the generated block with no section header before it, so ${who} would read it into ${section}; move it under a section header or delete it`;
+  const remedy = claim.section.startsWith("sso-session ") ? "or choose another name with --session" : "or choose other names with --profile-template";
+  const as =
+    written === section || (written === "[default]" && claim.section === "profile default")
+      ? ""
+      : `: ${who} ${readers.length === 1 && readers[0] !== TRIMMING_SDKS ? "reads" : "read"} ${shorten(written)} as that name`;
+  return `${section} is already defined outside the generated block${as}; rename or delete it, ${remedy}`;
 }
 
 /**
@@ -228,6 +250,8 @@ export interface WriteResult {
   readonly changed: boolean;
   /** Copy of the file as it was, when there was one. */
   readonly backup?: string;
+  /** What the user should know about the file, e.g. that some readers cannot read it. */
+  readonly note?: string;
 }
 
 /**
@@ -250,7 +274,12 @@ export function writeConfig(file: string, block: ConfigBlock): WriteResult {
     mode = fs.statSync(target).mode & 0o777;
   }
   const text = mergeConfig(existing, block, file);
-  if (text === existing && existing !== "") return { file, changed: false };
+  // The AWS SDK for JavaScript ends lines at LF only: it reads such a file as one line, and finds no profile in it.
+  const note =
+    lineEnding(text) === "\r"
+      ? `${file}: its lines end with CR only; the AWS CLI reads them, the AWS SDK for JavaScript does not (save the file with LF line endings)`
+      : undefined;
+  if (text === existing && existing !== "") return { file, changed: false, ...(note ? { note } : {}) };
   fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
   let backup: string | undefined;
   if (existing !== "") {
@@ -258,7 +287,7 @@ export function writeConfig(file: string, block: ConfigBlock): WriteResult {
     fs.copyFileSync(target, backup);
   }
   writeAtomically(target, text, mode);
-  return { file, changed: true, ...(backup ? { backup } : {}) };
+  return { file, changed: true, ...(backup ? { backup } : {}), ...(note ? { note } : {}) };
 }
 
 /** The file a path finally names, following symbolic links even when the last one dangles (it is created then). */

@@ -3,8 +3,12 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { spawnSync } from "node:child_process";
 import { fromSSO } from "@aws-sdk/credential-provider-sso";
-import { sealed } from "../cli/awsProfiles";
+import { loadSharedConfigFiles, loadSsoSessionData } from "@smithy/core/config";
+import fc from "fast-check";
+import { AWS_CLI, claims, jsSdkReading } from "../cli/awsConfigReaders";
+import { ConfigError, mergeConfig, renderBlock, sealed, type ConfigBlock } from "../cli/awsProfiles";
 import { ROOT, capture } from "./cliRun";
 
 const JANE = `# BEGIN sso-access session professional-af: generated from access.yaml; changes up to END are replaced
@@ -70,7 +74,7 @@ describe("sso-access aws-config", () => {
     assert.deepEqual(capture(["aws-config", "--user", "alex.kim", "--profile-template", "{account}"]), {
       code: 64,
       out: "",
-      err: 'sso-access: profile name "sandbox" would stand for both Developer in sandbox and ReadOnly in sandbox; use a template that tells them apart, e.g. "{account}-{permissionSet}" or "{accountId}-{permissionSet}"',
+      err: 'sso-access: profile name "sandbox" would stand for both Developer in sandbox and ReadOnly in sandbox; use a template that tells them apart, e.g. "{account}-{permissionSet}"',
     });
     assert.deepEqual(capture(["aws-config", "--user", "alex.kim", "--profile-template", "{acount}-{permissionSet}"]), {
       code: 64,
@@ -393,10 +397,11 @@ describe("sso-access aws-config", () => {
   it("--all keeps distinct user names in distinct files", () => {
     const dir = tempDir();
     const file = path.join(dir, "access.yaml");
-    const user = (name: string) => `  ${name}:\n    displayName: X\n    givenName: X\n    familyName: X\n    email: x@example.org\n    groups: [All]\n`;
+    const user = (name: string, n: number) =>
+      `  ${name}:\n    displayName: X\n    givenName: X\n    familyName: X\n    email: x${n}@example.org\n    groups: [All]\n`;
     fs.writeFileSync(
       file,
-      `version: 1\nidentityCenter:\n  startUrl: https://acme.awsapps.com/start\n  region: us-east-1\naccounts:\n  prod:\n    id: "100000000001"\npermissionSets:\n  Admin: {}\ngroups:\n  All: {}\nusers:\n${user('"a/b"')}${user("a_b")}${user('"é"')}assignments:\n  - group: All\n    permissionSets: [Admin]\n    accounts: [prod]\n`,
+      `version: 1\nidentityCenter:\n  startUrl: https://acme.awsapps.com/start\n  region: us-east-1\naccounts:\n  prod:\n    id: "100000000001"\npermissionSets:\n  Admin: {}\ngroups:\n  All: {}\nusers:\n${user('"a/b"', 1)}${user("a_b", 2)}${user('"é"', 3)}assignments:\n  - group: All\n    permissionSets: [Admin]\n    accounts: [prod]\n`,
     );
     const out = path.join(dir, "out");
     assert.equal(capture(["aws-config", file, "--all", out]).out, `Wrote 3 files to ${out}: a%2Fb.config, a_b.config, %C3%A9.config.`);
@@ -409,6 +414,319 @@ describe("sso-access aws-config", () => {
       code: 64,
       out: "",
       err: "sso-access: name one user with --user NAME, or use --all DIR for every user",
+    });
+  });
+});
+
+/** jane.doe's block, as the tests above print it. */
+const BLOCK: ConfigBlock = {
+  session: "professional-af",
+  startUrl: "https://professional-af.awsapps.com/start",
+  ssoRegion: "eu-west-1",
+  region: "eu-west-1",
+  profiles: [
+    { name: "management-Admin", accountId: "111111111111", accountName: "management", permissionSet: "Admin" },
+    { name: "taylor-Admin", accountId: "222222222222", accountName: "taylor", permissionSet: "Admin" },
+  ],
+};
+
+/** What the AWS SDK for JavaScript's own loader reads from a config file. */
+const sdkFiles = tempDir();
+let sdkRuns = 0;
+async function sdkReading(text: string) {
+  // A new path each time: the SDK caches what it read by path.
+  const config = path.join(sdkFiles, `config-${sdkRuns++}`);
+  fs.writeFileSync(config, text);
+  const { configFile } = await loadSharedConfigFiles({ configFilepath: config, filepath: path.join(sdkFiles, "none"), ignoreCache: true });
+  return { configFile, ssoSessions: await loadSsoSessionData({ configFilepath: config }) };
+}
+
+/** Config files with what breaks readers: section names written every way, keys, comments, indents, any line ending. */
+const NAMES = ["taylor-Admin", "professional-af", "mine", "default", "t\\aylor-Admin", "taylor-Admin x"];
+const header = fc
+  .tuple(
+    fc.constantFrom("", " ", "\t"),
+    fc.constantFrom("profile", "sso-session", "profiles", "services", "default", "DEFAULT", ""),
+    fc.constantFrom(" ", "  ", "\t", ".", ""),
+    fc.constantFrom("", '"', "'"),
+    fc.constantFrom(...NAMES),
+    fc.constantFrom("", " ", "\t"),
+    fc.constantFrom("", " # note", ";note", " ; note", "x"),
+  )
+  .map(([a, prefix, separator, quote, name, b, after]) => `${a}[${prefix}${separator}${quote}${name}${quote}${b}]${after}`);
+const key = fc
+  .tuple(
+    fc.constantFrom("", "  ", "\t"),
+    fc.constantFrom("sso_account_id", "credential_process", "region", "s3", "a b"),
+    fc.constantFrom("=", " = ", ":", " ="),
+    fc.constantFrom("", "999999999999", "x = y", "v # note", "v#note"),
+  )
+  .map(([indent, name, equals, value]) => `${indent}${name}${equals}${value}`);
+const otherLine = fc.constantFrom("", " ", "# note", "; note", "junk");
+const generatedBlock = fc.constantFrom(JANE, JANE.replace(/professional-af/g, "old-name"));
+const configText = fc
+  .array(fc.tuple(fc.oneof({ weight: 4, arbitrary: header }, { weight: 4, arbitrary: key }, otherLine, generatedBlock), fc.constantFrom("\n", "\r\n", "\r")), {
+    maxLength: 10,
+  })
+  .map((lines) => lines.map(([line, eol]) => line + eol).join(""));
+
+describe("aws-config --write reads the file as the AWS CLI and the AWS SDKs do", () => {
+  const refused = (text: string) => {
+    const dir = tempDir();
+    const config = path.join(dir, "config");
+    fs.writeFileSync(config, text);
+    const result = capture(["aws-config", "--user", "jane.doe", "--write", config]);
+    assert.equal(fs.readFileSync(config, "utf8"), text, "nothing was written");
+    assert.deepEqual(fs.readdirSync(dir), ["config"]);
+    return { ...result, err: result.err.replace(config, "config") };
+  };
+  const refusal = (where: string, message: string) => ({ code: 1, out: "", err: `config:${where}:1  ${message}; nothing was written.` });
+  const TAYLOR = "[profile taylor-Admin] is already defined outside the generated block";
+  const RENAME = "rename or delete it, or choose other names with --profile-template";
+
+  it("refuses a section that a reader takes for a generated one, however it is written, naming the readers", () => {
+    const head = "[default]\nregion = us-east-2\n\n";
+    const cases: [string, ReturnType<typeof refusal>][] = [
+      [`[profile "taylor-Admin"]`, refusal("4", `${TAYLOR}: the AWS CLI and the AWS SDK for JavaScript read [profile "taylor-Admin"] as that name; ${RENAME}`)],
+      [
+        `[sso-session 'professional-af']`,
+        refusal(
+          "4",
+          `[sso-session professional-af] is already defined outside the generated block: the AWS CLI and the AWS SDK for JavaScript read [sso-session 'professional-af'] as that name; rename or delete it, or choose another name with --session`,
+        ),
+      ],
+      [`[profile.taylor-Admin]`, refusal("4", `${TAYLOR}: the AWS SDK for JavaScript reads [profile.taylor-Admin] as that name; ${RENAME}`)],
+      [`[profiles taylor-Admin]`, refusal("4", `${TAYLOR}: the AWS CLI reads [profiles taylor-Admin] as that name; ${RENAME}`)],
+      [`[profile tay\\lor-Admin]`, refusal("4", `${TAYLOR}: the AWS CLI reads [profile tay\\lor-Admin] as that name; ${RENAME}`)],
+      [
+        `[profile  taylor-Admin]`,
+        refusal("4", `${TAYLOR}: the AWS CLI and the AWS SDKs for Java and Rust read [profile  taylor-Admin] as that name; ${RENAME}`),
+      ],
+      [`[ profile taylor-Admin ]`, refusal("4", `${TAYLOR}: the AWS SDKs for Java and Rust read [ profile taylor-Admin ] as that name; ${RENAME}`)],
+      [
+        `[DEFAULT]`,
+        refusal(
+          "4",
+          "[DEFAULT] lends its keys to every section when the AWS CLI reads the file (Python's configparser), the generated ones too; move its keys into the sections that need them",
+        ),
+      ],
+    ];
+    for (const [section, expected] of cases) assert.deepEqual(refused(`${head}${section}\nsso_account_id = 999999999999\n`), expected, section);
+  });
+
+  it("refuses a section that a lone CR hides from the AWS SDK for JavaScript, and a clash in a file with CR-only line endings", () => {
+    assert.deepEqual(refused("[default]\nregion = us-east-2\r[profile taylor-Admin]\nsso_account_id = 999999999999\n"), refusal("3", `${TAYLOR}; ${RENAME}`));
+    assert.deepEqual(refused("[default]\rregion = us-east-2\r\r[profile taylor-Admin]\rregion = us-east-1\r"), refusal("4", `${TAYLOR}; ${RENAME}`));
+  });
+
+  it("refuses a line after the generated block that readers would add to its last profile", () => {
+    assert.deepEqual(
+      refused(`${JANE}\ncredential_process = /usr/local/bin/other\n[profile mine]\nregion = us-east-1\n`),
+      refusal(
+        "19",
+        "this line follows the generated block with no section header before it, so the AWS CLI, the AWS SDK for JavaScript and the AWS SDKs for Java and Rust would read it into [profile taylor-Admin]; move it under a section header or delete it",
+      ),
+    );
+    // An indented line continues the value above it, for the AWS CLI: region would read "eu-west-1\nus-east-1".
+    assert.deepEqual(
+      refused(`[default]\nregion = us-east-2\n${JANE}\n  us-east-1\n`),
+      refusal(
+        "21",
+        "this line follows the generated block with no section header before it, so the AWS CLI and the AWS SDKs for Java and Rust would read it into [profile taylor-Admin]; move it under a section header or delete it",
+      ),
+    );
+  });
+
+  it("keeps the file's line endings, LF, CRLF or CR only, and says that the AWS SDK for JavaScript cannot read CR-only lines", () => {
+    for (const eol of ["\n", "\r\n", "\r"]) {
+      const dir = tempDir();
+      const config = path.join(dir, "config");
+      const original = `[default]${eol}region = us-east-2${eol}`;
+      fs.writeFileSync(config, original);
+      const note =
+        eol === "\r"
+          ? `${config}: its lines end with CR only; the AWS CLI reads them, the AWS SDK for JavaScript does not (save the file with LF line endings)`
+          : "";
+      assert.deepEqual(capture(["aws-config", "--user", "jane.doe", "--write", config]), {
+        code: 0,
+        err: note,
+        out: `${config}: wrote 2 profiles for jane.doe (session professional-af); the previous file is in ${config}.sso-access.bak.`,
+      });
+      const merged = `${original}${eol}${JANE.replace(/\n/g, eol)}${eol}`;
+      assert.equal(fs.readFileSync(config, "utf8"), merged, JSON.stringify(eol));
+      // In place, with the rest of the file after the block.
+      fs.writeFileSync(config, `${merged}[profile mine]${eol}region = us-east-1${eol}`);
+      assert.equal(capture(["aws-config", sampleWithoutTaylorForJane(dir), "--user", "jane.doe", "--write", config]).code, 0);
+      const withoutTaylor = JANE.replace(
+        "\n\n[profile taylor-Admin]\nsso_session = professional-af\nsso_account_id = 222222222222\nsso_role_name = Admin\nregion = eu-west-1",
+        "",
+      );
+      assert.equal(
+        fs.readFileSync(config, "utf8"),
+        `${original}${eol}${withoutTaylor.replace(/\n/g, eol)}${eol}[profile mine]${eol}region = us-east-1${eol}`,
+        JSON.stringify(eol),
+      );
+    }
+  });
+
+  it("reads a config file exactly as the AWS SDK for JavaScript's own loader does (generated files)", async () => {
+    await fc.assert(
+      fc.asyncProperty(configText, async (text) => {
+        assert.deepEqual(jsSdkReading(text), await sdkReading(text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("whatever the file holds, --write refuses at a line, or writes what the AWS SDK for JavaScript reads exactly as generated", async () => {
+    const expected = await sdkReading(`${renderBlock(BLOCK)}\n`);
+    const strip = (text: string) => text.replace(/# BEGIN sso-access session professional-af:[^]*?# END sso-access session professional-af(\r\n|\r|\n)?/, "");
+    await fc.assert(
+      fc.asyncProperty(configText, async (text) => {
+        let merged: string;
+        try {
+          merged = mergeConfig(text, BLOCK, "config");
+        } catch (error) {
+          assert.ok(error instanceof ConfigError, String(error));
+          const line = Number(/^config:(\d+):1 {2}/.exec(error.message)?.[1]);
+          assert.ok(line >= 1 && line <= text.split(/\r\n|\r|\n/).length, error.message);
+          return;
+        }
+        // Every byte outside the block is kept.
+        if (strip(text) === text) assert.ok(merged.startsWith(text));
+        else assert.equal(strip(merged), strip(text));
+        const read = await sdkReading(merged);
+        // A file without line feeds is one line for this SDK: it finds no profile at all, rather than another one.
+        const visible = merged.includes("\n");
+        for (const { name } of BLOCK.profiles) assert.deepEqual(read.configFile[name], visible ? expected.configFile[name] : undefined, name);
+        assert.deepEqual(read.ssoSessions[BLOCK.session], visible ? expected.ssoSessions[BLOCK.session] : undefined);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  /** Section headers and what the AWS CLI reads them as, verified with botocore 1.43.11's configloader. */
+  const AWS_CLI_SECTIONS: [string, string | undefined][] = [
+    ["[profile x]", "profile x"],
+    ['[profile "x"]', "profile x"],
+    ["[profile  x]", "profile x"],
+    ["[profile\tx]", "profile x"],
+    ["[profile x ]", "profile x"],
+    ["[ profile x ]", undefined],
+    ["[profile.x]", undefined],
+    ["[profiles x]", "profile x"],
+    ["[profile x] # note", "profile x"],
+    ["[profile t\\aylor]", "profile taylor"],
+    ["[profile 'x'y]", "profile xy"],
+    ['[profile x"]', undefined],
+    ["[profile a b]", undefined],
+    ["[default]", "profile default"],
+    ["[DEFAULT]", "*"],
+    ['[sso-session "s"]', "sso-session s"],
+    ["[sso-sessions s]", "sso-session s"],
+    ["[services s]", undefined],
+  ];
+
+  it("reads section names as the AWS CLI does (botocore's configloader checks the table when it is installed)", function () {
+    const read = (header: string) => claims(`${header}\nregion = x\n`).find((c) => c.reader === AWS_CLI && c.header)?.section;
+    assert.deepEqual(
+      AWS_CLI_SECTIONS.map(([h]) => [h, read(h)]),
+      AWS_CLI_SECTIONS,
+    );
+    const script = [
+      "import json, sys, tempfile",
+      "from botocore.configloader import raw_config_parse, build_profile_map",
+      "out = []",
+      "for header in json.load(sys.stdin):",
+      "    f = tempfile.NamedTemporaryFile('w', suffix='.ini', delete=False)",
+      "    f.write(header + '\\nregion = x\\n'); f.close()",
+      "    m = build_profile_map(raw_config_parse(f.name))",
+      "    names = ['profile ' + p for p in m['profiles']] + ['sso-session ' + s for s in m['sso_sessions']]",
+      "    out.append(names[0] if names else ('*' if header == '[DEFAULT]' else None))",
+      "print(json.dumps(out))",
+    ].join("\n");
+    const python = spawnSync("python3", ["-c", script], { input: JSON.stringify(AWS_CLI_SECTIONS.map(([h]) => h)), encoding: "utf8" });
+    if (python.status !== 0) return this.skip();
+    assert.deepEqual(
+      JSON.parse(python.stdout),
+      AWS_CLI_SECTIONS.map(([, section]) => section ?? null),
+    );
+  });
+});
+
+describe("check --warnings and aws-config's profile names", () => {
+  /** Two accounts whose names sanitize alike, both reached by jane and li; with `sets`, two sets that do too, for li. */
+  function matrix(sets: boolean): string {
+    const file = path.join(tempDir(), "access.yaml");
+    const person = (name: string) => `  ${name}: {displayName: ${name}, givenName: ${name}, familyName: X, email: ${name}@example.org}\n`;
+    fs.writeFileSync(
+      file,
+      `version: 1
+identityCenter:
+  startUrl: https://acme.awsapps.com/start
+  region: us-east-1
+accounts:
+  prod-eu:
+    id: "100000000001"
+  prod+eu:
+    id: "100000000002"
+  dev:
+    id: "100000000003"
+permissionSets:
+  Admin: {}
+  Data-Ops: {}
+${sets ? "  Data+Ops: {}\n" : ""}groups:
+  Ops:
+    members: [jane, li]
+users:
+${person("jane")}${person("li")}assignments:
+  - group: Ops
+    permissionSets: [Admin]
+    accounts: [prod-eu, prod+eu]
+  - user: li
+    permissionSets: [${sets ? "Data-Ops, Data+Ops" : "Data-Ops"}]
+    accounts: [dev]
+`,
+    );
+    return file;
+  }
+
+  it("reports two profiles of a user that the default template names alike, located, with a template checked against every user", () => {
+    const file = matrix(false);
+    assert.deepEqual(capture(["check", "--warnings", file]), {
+      code: 0,
+      out: `${file}: valid (3 accounts, 2 permission sets, 1 groups, 2 users, 3 assignments)`,
+      err: `${file}:8:3  accounts["prod+eu"]  warning: aws-config's default profile name "prod-eu-Admin" stands for both Admin in prod+eu and Admin in prod-eu, both held by jane (and 1 more user), so aws-config refuses it; use --profile-template "{account}-{accountId}-{permissionSet}", which gives every user of this file distinct names, or rename an account`,
+    });
+    assert.deepEqual(capture(["check", file]).err, "");
+    // aws-config refuses the default names, and suggests the same template, which works for every user.
+    assert.deepEqual(capture(["aws-config", file, "--user", "jane"]), {
+      code: 64,
+      out: "",
+      err: 'sso-access: profile name "prod-eu-Admin" would stand for both Admin in prod+eu and Admin in prod-eu; use a template that tells them apart, e.g. "{account}-{accountId}-{permissionSet}"',
+    });
+    const profiles = (user: string) =>
+      capture(["aws-config", file, "--user", user, "--profile-template", "{account}-{accountId}-{permissionSet}"])
+        .out.split("\n")
+        .filter((l) => l.startsWith("[profile"));
+    assert.deepEqual(profiles("jane"), ["[profile prod-eu-100000000001-Admin]", "[profile prod-eu-100000000002-Admin]"]);
+    assert.deepEqual(profiles("li"), ["[profile dev-100000000003-Data-Ops]", "[profile prod-eu-100000000001-Admin]", "[profile prod-eu-100000000002-Admin]"]);
+  });
+
+  it("says when no template tells two profiles apart: permission sets whose names sanitize alike", () => {
+    const file = matrix(true);
+    assert.deepEqual(capture(["check", "--warnings", file]), {
+      code: 0,
+      out: `${file}: valid (3 accounts, 3 permission sets, 1 groups, 2 users, 4 assignments)`,
+      err: [
+        `${file}:8:3  accounts["prod+eu"]  warning: aws-config's default profile name "prod-eu-Admin" stands for both Admin in prod+eu and Admin in prod-eu, both held by jane (and 1 more user), so aws-config refuses it; use --profile-template "{account}-{accountId}-{permissionSet}", which tells these two apart, or rename an account`,
+        `${file}:15:3  permissionSets["Data+Ops"]  warning: aws-config's default profile name "dev-Data-Ops" stands for both Data+Ops in dev and Data-Ops in dev, both held by li, so aws-config refuses it; no template tells them apart: rename a permission set`,
+      ].join("\n"),
+    });
+    assert.deepEqual(capture(["aws-config", file, "--user", "li"]), {
+      code: 64,
+      out: "",
+      err: 'sso-access: profile name "dev-Data-Ops" would stand for both Data+Ops in dev and Data-Ops in dev; no template tells them apart: rename one of them in the access matrix',
     });
   });
 });

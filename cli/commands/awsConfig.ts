@@ -5,7 +5,8 @@ import { plural } from "../../matrix/common/words";
 import { expand } from "../../matrix/expand/expand";
 import type { Plan } from "../../matrix/expand/plan";
 import { effectiveAccess, type EffectiveAccess } from "../../matrix/review/effectiveAccess";
-import { DEFAULT_PROFILE_TEMPLATE, checkConfigTarget, configBlock, renderBlock, userFileName, writeAll, writeConfig } from "../awsProfiles";
+import { DEFAULT_PROFILE_TEMPLATE } from "../../matrix/review/profileNames";
+import { checkConfigTarget, configBlock, renderBlock, userFileName, writeAll, writeConfig } from "../awsProfiles";
 import type { Io } from "../output";
 import { accessFileOf } from "../stacks";
 import { FILE_HELP, STACK_HELP, EXIT, EXIT_CODES, UsageError, type CommandContext } from "./context";
@@ -46,6 +47,7 @@ function configureUser(user: string, file: string, write: string | undefined, pl
   if (write === undefined) return void io.out(renderBlock(block));
   checkConfigTarget(write, file);
   const result = writeConfig(write, block);
+  if (result.note) io.err(result.note);
   io.out(
     result.changed
       ? `${result.file}: wrote ${block.profiles.length} ${block.profiles.length === 1 ? "profile" : "profiles"} for ${user} (session ${block.session})${result.backup ? `; the previous file is in ${result.backup}` : ""}.`
@@ -70,7 +72,9 @@ export function registerAwsConfig(program: Command, { io, load, setExitCode }: C
       "after",
       `\nWith --write, the generated sections sit between "# BEGIN sso-access session <name>" and "# END ..." lines:
 they are replaced on every run (profiles of removed access disappear); everything else in the file is kept
-byte for byte. A backup (<file>.sso-access.bak) is written first and the file is replaced atomically.
+byte for byte, line endings included. A section elsewhere that the AWS CLI or an AWS SDK reads as a generated one,
+however it is written ([profile "x"], [profile.x], [DEFAULT]...), stops the run before anything is written.
+A backup (<file>.sso-access.bak) is written first and the file is replaced atomically.
 With --all, each file ends with a line holding a hash of the file: a later run replaces or removes only files
 whose hash still matches, and writes nothing if any other file is in the way.${EXIT_CODES}`,
     )
