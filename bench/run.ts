@@ -21,7 +21,7 @@ import { SIZES, generate, generateYaml, loadGenerated, type Size } from "./gener
 const ROOT = path.resolve(__dirname, "..");
 const BIN = path.join(ROOT, "bin", "sso-access.js");
 /** The measured processes load TypeScript as bin/sso-access.js does: Sucrase strips the types. */
-const REGISTER = ["-r", "sucrase/register/ts"];
+const REGISTER = ["-r", path.join(ROOT, "bin", "typescript.js")];
 
 /**
  * The Node arguments Pulumi starts the program with (Pulumi.yaml, runtime.options.nodeargs). The program and the

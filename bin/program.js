@@ -3,5 +3,5 @@
 // type-checks the whole project before every preview and maps the stack trace the Pulumi SDK captures for each
 // resource through source maps, which made large programs much slower (bench/README.md has the measurements).
 // Type-checking is the job of `npm test`, which CI runs.
-require("sucrase/register/ts");
+require("./typescript");
 module.exports = require("../index.ts");

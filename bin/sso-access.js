@@ -3,5 +3,5 @@
 // load, by Sucrase: it only strips types, in pure JavaScript, and starts far sooner than TypeScript's own compiler
 // (bench/README.md). Start-up is most of the time of a command. Type-checking is the job of
 // `npm test`, not of every command.
-require("sucrase/register/ts");
+require("./typescript");
 require("../cli/main").main();

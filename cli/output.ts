@@ -19,6 +19,32 @@ export const stdio: Io = {
   color: wantsColor(process.stdout),
 };
 
+/**
+ * Lines written a few thousand at a time: a report of half a million rows is never one string. Each piece ends
+ * with a line end, so a guard over what is written (safeOutput) sees whole lines; the last goes without it, as one
+ * io.out of the whole text would (io.out ends it). `eol` joins the lines (CSV: CRLF).
+ */
+export function chunkedOutput(io: Io, eol = "\n", size = 4096): { line(text: string): void; end(): void } {
+  let chunk: string[] = [];
+  let pending: string | undefined;
+  const flush = () => {
+    if (pending !== undefined) io.out(`${pending}${eol}`);
+    pending = chunk.join(eol);
+    chunk = [];
+  };
+  return {
+    line(text) {
+      chunk.push(text);
+      if (chunk.length === size) flush();
+    },
+    end() {
+      if (chunk.length) flush();
+      if (pending !== undefined) io.out(pending);
+      pending = undefined;
+    },
+  };
+}
+
 /** SGR codes; each style resets only itself, so styles nest. */
 const SGR = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39] } as const;
 
@@ -34,15 +60,37 @@ export function painter(color: boolean | undefined): Paint {
 
 /** Columns padded to the widest cell, two spaces apart; the header in bold. */
 export function renderTable(header: readonly string[], rows: readonly (readonly string[])[], paint: Paint): string {
-  const shown = blankRepeats(rows);
-  // A loop, not Math.max(...cells): spreading a hundred thousand rows as arguments overflows the stack.
-  const widths = header.map((h, i) => shown.reduce((widest, r) => Math.max(widest, r[i].length), h.length));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
-      .join("  ")
-      .trimEnd();
-  return [paint("bold", line(header)), ...shown.map(line)].join("\n");
+  // Every value is shown on the first row of its group, so the widest shown cell is the widest cell.
+  const widths = header.map((_, i) => rows.reduce((widest, r) => Math.max(widest, r[i].length), 0));
+  const lines: string[] = [];
+  const row = tableWriter(header, widths, paint, (line) => lines.push(line));
+  for (const r of rows) row(r);
+  return lines.join("\n");
+}
+
+/**
+ * A table written a row at a time, for rows whose widest cells are known (`widths`, the header aside): the header
+ * now, then each row as it comes, its leading cells blank where they repeat the row above. No row is kept but the
+ * last: a table of half a million rows is never held.
+ */
+export function tableWriter(header: readonly string[], widths: readonly number[], paint: Paint, emit: (line: string) => void) {
+  const padded = header.map((h, i) => Math.max(h.length, widths[i] ?? 0));
+  const last = header.length - 1;
+  const line = (cells: readonly string[], previous?: readonly string[]) => {
+    let text = "";
+    let repeats = previous !== undefined;
+    for (let i = 0; i < last; i++) {
+      repeats &&= previous![i] === cells[i];
+      text += (repeats ? "" : cells[i]).padEnd(padded[i]) + "  ";
+    }
+    return (text + cells[last]).trimEnd();
+  };
+  emit(paint("bold", line(header)));
+  let previous: readonly string[] | undefined;
+  return (cells: readonly string[]): void => {
+    emit(line(cells, previous));
+    previous = cells;
+  };
 }
 
 /**
@@ -60,8 +108,22 @@ export function md(text: string): string {
 
 /** A GitHub-flavoured Markdown table; every cell goes through md(). */
 export function renderMarkdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const lines: string[] = [];
+  const row = markdownTableWriter(header, (line) => lines.push(line));
+  for (const r of rows) row(r);
+  return lines.join("\n");
+}
+
+/** renderMarkdownTable, a row at a time: the header now, each row as it comes. */
+export function markdownTableWriter(header: readonly string[], emit: (line: string) => void) {
   const line = (cells: readonly string[]) => `| ${cells.map(md).join(" | ")} |`;
-  return [line(header), `|${header.map(() => "---").join("|")}|`, ...blankRepeats(rows).map(line)].join("\n");
+  emit(line(header));
+  emit(`|${header.map(() => "---").join("|")}|`);
+  let previous: readonly string[] | undefined;
+  return (cells: readonly string[]): void => {
+    emit(line(blankRepeats(cells, previous)));
+    previous = cells;
+  };
 }
 
 /**
@@ -69,18 +131,26 @@ export function renderMarkdownTable(header: readonly string[], rows: readonly (r
  * tab or carriage return) is prefixed with an apostrophe: names come from a file anyone can propose a change to.
  */
 export function renderCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const lines: string[] = [];
+  const row = csvWriter(header, (line) => lines.push(line));
+  for (const r of rows) row(r);
+  return lines.join("\r\n");
+}
+
+/** renderCsv, a record at a time (each without its line end: the writer of the lines ends them with CRLF). */
+export function csvWriter(header: readonly string[], emit: (line: string) => void) {
   const cell = (c: string) => {
     const safe = /^[=+\-@\t\r]/.test(c) ? `'${c}` : c;
     return /[",\r\n]/.test(safe) || safe !== safe.trim() ? `"${safe.replace(/"/g, '""')}"` : safe;
   };
-  return [header, ...rows].map((r) => r.map(cell).join(",")).join("\r\n");
+  emit(header.map(cell).join(","));
+  return (cells: readonly string[]): void => emit(cells.map(cell).join(","));
 }
 
 /** Leading cells equal to the row above are left blank (the first, then the next while it also repeats), so rows group visually. The last column is always shown. */
-function blankRepeats(rows: readonly (readonly string[])[]): string[][] {
-  return rows.map((r, i) => {
-    const cells = [...r];
-    for (let c = 0; i > 0 && c < r.length - 1 && rows[i - 1].slice(0, c + 1).every((v, k) => v === r[k]); c++) cells[c] = "";
-    return cells;
-  });
+function blankRepeats(cells: readonly string[], previous: readonly string[] | undefined): readonly string[] {
+  if (!previous) return cells;
+  const shown = [...cells];
+  for (let c = 0; c < cells.length - 1 && previous[c] === cells[c]; c++) shown[c] = "";
+  return shown;
 }

@@ -1,9 +1,20 @@
-import { effectiveAccess, viaText, type ExternalGrant, type Grant } from "../matrix/review/effectiveAccess";
+import {
+  accessIndex,
+  heldInOrder,
+  targetKey,
+  viaLength,
+  viaText,
+  type AccessIndex,
+  type ExternalGrant,
+  type Grant,
+  type Held,
+  type Target,
+} from "../matrix/review/effectiveAccess";
 import type { ValidMatrix } from "../matrix/model/matrix";
 import { byText } from "../matrix/common/order";
 import type { Plan } from "../matrix/expand/plan";
 import { didYouMean } from "../matrix/common/suggest";
-import { renderCsv, renderMarkdownTable, renderTable, type Paint } from "./output";
+import { csvWriter, markdownTableWriter, tableWriter, type Paint } from "./output";
 
 /** `who`: the effective access of every user, filtered and shown by user, by account or by permission set. */
 
@@ -22,7 +33,9 @@ export interface WhoFilters {
 
 export interface WhoReport {
   readonly view: WhoView;
-  readonly grants: readonly Grant[];
+  /** Visits users' grants and external groups' rows, in the view's order; rows are made on each walk, never held. */
+  readonly each: (visit: Visitor) => void;
+  /** The external groups' rows shown, in the view's order. */
   readonly externalGrants: readonly ExternalGrant[];
   /** External groups left out because the report is filtered by user: their members are unknown here. */
   readonly externalGroupsNotShown: readonly string[];
@@ -30,9 +43,15 @@ export interface WhoReport {
   readonly usersWithoutAccess: readonly string[];
 }
 
+/** What a walk over the report's rows is given: a user's hold on a target, or an external group's. */
+export interface Visitor {
+  user(user: string, held: Held): void;
+  external(grant: ExternalGrant): void;
+}
+
 type Row = { readonly accountName: string; readonly permissionSet: string } & ({ readonly user: string } | { readonly group: string });
 const who = (r: Row) => ("user" in r ? r.user : r.group);
-/** The order of JSON rows in each view (the text formats sort the cells they show). */
+/** The order of rows in each view: users first, then external groups, where both hold the same place. */
 const VIEW_ORDER: Record<WhoView, (a: Row, b: Row) => number> = {
   user: (a, b) => byText(who(a), who(b)) || byText(a.accountName, b.accountName) || byText(a.permissionSet, b.permissionSet),
   account: (a, b) => byText(a.accountName, b.accountName) || byText(a.permissionSet, b.permissionSet) || byText(who(a), who(b)),
@@ -43,22 +62,69 @@ const VIEW_ORDER: Record<WhoView, (a: Row, b: Row) => number> = {
 export class UnknownFilterError extends Error {}
 
 export function whoReport(valid: ValidMatrix, plan: Plan, filters: WhoFilters, view: WhoView): WhoReport {
-  const access = effectiveAccess(valid, plan);
+  const index = accessIndex(valid, plan);
   const accountIds = resolveFilters(valid, filters);
-  const keep = (t: { accountId: string; permissionSet: string }) =>
+  const keep = (t: Target) =>
     (!accountIds.size || accountIds.has(t.accountId)) && (!filters.permissionSets.length || filters.permissionSets.includes(t.permissionSet));
-  const grants = access.grants.filter(
-    (g) => keep(g) && (!filters.users.length || filters.users.includes(g.user)) && (!filters.groups.length || g.groups.some((x) => filters.groups.includes(x))),
-  );
-  const external = access.externalGrants.filter((g) => keep(g) && (!filters.groups.length || filters.groups.includes(g.group)));
+  const shows = (held: Held) => keep(held.target) && (!filters.groups.length || held.groups.some((x) => filters.groups.includes(x)));
+  const users = filters.users.length ? index.users.filter((u) => filters.users.includes(u)) : index.users;
+  const external = index.externalGrants.filter((g) => keep(g) && (!filters.groups.length || filters.groups.includes(g.group)));
   const byUser = filters.users.length > 0;
+  const externalGrants = byUser ? [] : [...external].sort(VIEW_ORDER[view]);
   const narrowed = filters.groups.length + accountIds.size + filters.permissionSets.length > 0;
   return {
     view,
-    grants: [...grants].sort(VIEW_ORDER[view]),
-    externalGrants: byUser ? [] : [...external].sort(VIEW_ORDER[view]),
+    each: view === "user" ? byUserWalk(index, users, shows, externalGrants) : byTargetWalk(index, users, shows, externalGrants, view),
+    externalGrants,
     externalGroupsNotShown: byUser ? [...new Set(external.map((g) => g.group))] : [],
-    usersWithoutAccess: narrowed ? [] : access.usersWithoutAccess.filter((u) => !byUser || filters.users.includes(u)),
+    usersWithoutAccess: narrowed ? [] : users.filter((u) => !index.byUser.has(u)),
+  };
+}
+
+/** By user: each user's targets in order, then the external groups. Each user's targets are sorted on the first walk. */
+function byUserWalk(index: AccessIndex, users: readonly string[], shows: (held: Held) => boolean, externals: readonly ExternalGrant[]) {
+  const sorted = new Map<string, Held[]>();
+  return (visit: Visitor): void => {
+    for (const user of users) {
+      let held = sorted.get(user);
+      if (!held) sorted.set(user, (held = heldInOrder(index, user)));
+      for (const h of held) if (shows(h)) visit.user(user, h);
+    }
+    for (const external of externals) visit.external(external);
+  };
+}
+
+type TargetRows = { target: Target; users: { user: string; held: Held }[]; externals: ExternalGrant[] };
+
+/**
+ * By account or by permission set: the targets in the view's order, each with its users in order, then its external
+ * groups. The targets' lists are made once, on the first walk.
+ */
+function byTargetWalk(index: AccessIndex, users: readonly string[], shows: (held: Held) => boolean, externals: readonly ExternalGrant[], view: WhoView) {
+  let targets: TargetRows[] | undefined;
+  const build = () => {
+    const byKey = new Map<string, TargetRows>();
+    const at = (target: Target) => {
+      const key = targetKey(target);
+      let found = byKey.get(key);
+      if (!found) byKey.set(key, (found = { target, users: [], externals: [] }));
+      return found;
+    };
+    for (const user of users) for (const held of index.byUser.get(user)?.values() ?? []) if (shows(held)) at(held.target).users.push({ user, held });
+    for (const external of externals) at(external).externals.push(external);
+    const order = (t: Target) => (view === "account" ? [t.accountName, t.accountId, t.permissionSet] : [t.permissionSet, t.accountName, t.accountId]);
+    const compare = (a: Target, b: Target) => {
+      const [x, y] = [order(a), order(b)];
+      return byText(x[0], y[0]) || byText(x[1], y[1]) || byText(x[2], y[2]);
+    };
+    return [...byKey.values()].sort((a, b) => compare(a.target, b.target));
+  };
+  return (visit: Visitor): void => {
+    targets ??= build();
+    for (const t of targets) {
+      for (const { user, held } of t.users) visit.user(user, held);
+      for (const external of t.externals) visit.external(external);
+    }
   };
 }
 
@@ -94,28 +160,42 @@ function cells(view: WhoView, user: string, t: { accountName: string; accountId:
   }
 }
 
-function rowsOf(report: WhoReport): string[][] {
-  const header = HEADERS[report.view];
-  const principal = header.indexOf("User");
-  // Sort on the cells as shown: the view's leading columns, the principal last (first in the user view). An
-  // external group's row sorts after every user.
-  const leading = header.map((_, i) => i).filter((i) => i !== principal && i !== header.length - 1);
-  const order = report.view === "user" ? [principal, ...leading] : [...leading, principal];
-  const rows = [
-    ...report.grants.map((g) => ({ cells: cells(report.view, g.user, g, viaText(g)), sortAs: g.user })),
-    // An external group is who its display name finds in the identity provider: the row says which.
-    ...report.externalGrants.map((g) => ({
-      cells: cells(report.view, `(members of ${g.group})`, g, `${g.group} (external: ${JSON.stringify(g.displayName)})`),
-      sortAs: `\uffff${g.group}`,
-    })),
-  ];
-  const key = (r: (typeof rows)[number], i: number) => (i === principal ? r.sortAs : r.cells[i]);
-  return rows
-    .sort((a, b) => {
-      for (const i of order) if (key(a, i) !== key(b, i)) return byText(key(a, i), key(b, i));
-      return 0;
-    })
-    .map((r) => r.cells);
+/** An external group's principal and via cells: its display name is who it finds in the identity provider. */
+const externalCells = (g: ExternalGrant) => [`(members of ${g.group})`, `${g.group} (external: ${JSON.stringify(g.displayName)})`];
+
+/** Visits the cells of each row, in the view's order. */
+function eachRow(report: WhoReport, row: (cells: string[]) => void): void {
+  report.each({
+    user: (user, held) => row(cells(report.view, user, held.target, viaText(held))),
+    external: (g) => {
+      const [principal, via] = externalCells(g);
+      row(cells(report.view, principal, g, via));
+    },
+  });
+}
+
+/** The widest cell of each column, and how many rows there are, measured without making the cells. */
+function measured(report: WhoReport): { widths: number[]; rows: number } {
+  // Each column's place in the view: where the principal, the account's name and id, the set and the via go.
+  const at = cells(report.view, "0", { accountName: "1", accountId: "2", permissionSet: "3" }, "4").map(Number);
+  const widest = [0, 0, 0, 0, 0];
+  let rows = 0;
+  const measure = (principal: number, t: Target, via: number) => {
+    if (principal > widest[0]) widest[0] = principal;
+    if (t.accountName.length > widest[1]) widest[1] = t.accountName.length;
+    if (t.accountId.length > widest[2]) widest[2] = t.accountId.length;
+    if (t.permissionSet.length > widest[3]) widest[3] = t.permissionSet.length;
+    if (via > widest[4]) widest[4] = via;
+    rows++;
+  };
+  report.each({
+    user: (user, held) => measure(user.length, held.target, viaLength(held)),
+    external: (g) => {
+      const [principal, via] = externalCells(g);
+      measure(principal.length, g, via.length);
+    },
+  });
+  return { widths: at.map((field) => widest[field]), rows };
 }
 
 function notes(report: WhoReport): string[] {
@@ -131,35 +211,60 @@ function notes(report: WhoReport): string[] {
   return out;
 }
 
-export function renderWho(report: WhoReport, format: WhoFormat, paint: Paint): string {
+/** The report, a line at a time to `emit` as it is made: `who` of a large organization is never held whole. */
+export function writeWho(report: WhoReport, format: WhoFormat, paint: Paint, emit: (line: string) => void): void {
   const header = HEADERS[report.view];
-  const rows = rowsOf(report);
   switch (format) {
     case "json":
-      return JSON.stringify(
-        {
-          view: report.view,
-          grants: report.grants,
-          externalGroups: report.externalGrants,
-          externalGroupsNotShown: report.externalGroupsNotShown,
-          usersWithoutAccess: report.usersWithoutAccess,
-        },
-        null,
-        2,
-      );
+      return writeJson(report, emit);
     case "csv":
-      return renderCsv(
-        header.map((h) => h.toLowerCase().replace(/ /g, "_")),
-        rows,
+      return eachRow(
+        report,
+        csvWriter(
+          header.map((h) => h.toLowerCase().replace(/ /g, "_")),
+          emit,
+        ),
       );
     case "markdown": {
-      const body = rows.length ? renderMarkdownTable(header, rows) : "_No access matches._";
-      return [body, ...notes(report).map((n) => `\n${n}`)].join("\n");
+      // The table starts with its first row: no row, no header.
+      let row: ((cells: readonly string[]) => void) | undefined;
+      eachRow(report, (cells) => (row ??= markdownTableWriter(header, emit))(cells));
+      if (!row) emit("_No access matches._");
+      for (const note of notes(report)) emit(`\n${note}`);
+      return;
     }
     case "table": {
-      const body = rows.length ? renderTable(header, rows, paint) : "No access matches.";
+      const { widths, rows } = measured(report);
+      if (rows) eachRow(report, tableWriter(header, widths, paint, emit));
+      else emit("No access matches.");
       const extra = notes(report);
-      return extra.length ? `${body}\n\n${extra.map((n) => paint("dim", n)).join("\n")}` : body;
+      if (extra.length) emit("");
+      for (const note of extra) emit(paint("dim", note));
     }
   }
+}
+
+/** The JSON report, as JSON.stringify(report, null, 2) would write it, a grant at a time. */
+function writeJson(report: WhoReport, emit: (line: string) => void): void {
+  emit("{");
+  emit(`  "view": ${JSON.stringify(report.view)},`);
+  let previous: string | undefined;
+  report.each({
+    user: (user, held) => {
+      const grant: Grant = { user, ...held.target, groups: held.groups, direct: held.direct };
+      emit(previous === undefined ? `  "grants": [` : `${previous},`);
+      previous = `    ${JSON.stringify(grant, null, 2).replace(/\n/g, "\n    ")}`;
+    },
+    external: () => undefined,
+  });
+  if (previous === undefined) emit(`  "grants": [],`);
+  else emit(`${previous}\n  ],`);
+  const rest = {
+    externalGroups: report.externalGrants,
+    externalGroupsNotShown: report.externalGroupsNotShown,
+    usersWithoutAccess: report.usersWithoutAccess,
+  };
+  // Its members, one level in already: the object's text without its braces.
+  emit(JSON.stringify(rest, null, 2).slice(2, -2));
+  emit("}");
 }

@@ -1,5 +1,5 @@
 /**
- * `node -r sucrase/register/ts scripts/confusables.ts [confusables.txt]`: writes matrix/common/data/confusables.json,
+ * `node -r ./bin/typescript.js scripts/confusables.ts [confusables.txt]`: writes matrix/common/data/confusables.json,
  * the compact form of Unicode's confusables.txt (UTS #39) that matrix/common/confusables.ts reads. The source is kept
  * verbatim in scripts/unicode/confusables.txt (Unicode License v3, its notice is in its header), so that
  * test/confusables.test.ts can prove the committed data is this script's output. To update: download

@@ -1,5 +1,13 @@
 import * as assert from "node:assert/strict";
-import { wantsColor } from "../cli/output";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { generateYaml } from "../bench/generate";
+import { run } from "../cli/main";
+import { chunkedOutput, wantsColor } from "../cli/output";
+import { loadMatrixFile } from "../matrix/checks/pipeline";
+import { expand } from "../matrix/expand/expand";
+import { effectiveAccess, viaText } from "../matrix/review/effectiveAccess";
 import { capture } from "./cliRun";
 
 const FIXTURE = "test/fixtures/valid/effective-access.yaml";
@@ -158,6 +166,37 @@ Not shown: external groups Okta-Engineering also hold access here; their members
     assert.equal(
       err,
       "test/fixtures/invalid/custom-tag.yaml:7:9  <root>  unknown scalar tag !!js/function; access.yaml takes no custom tags: remove it\n1 problem; nothing was reported.",
+    );
+  });
+});
+
+describe("who at scale", () => {
+  it("writes a few thousand lines at a time, each piece ending at a line end; the last one io.out ends", () => {
+    const pieces: string[] = [];
+    const output = chunkedOutput({ out: (t) => pieces.push(t), err: () => undefined }, "\r\n", 2);
+    for (const line of ["a", "b", "c", "d", "e"]) output.line(line);
+    output.end();
+    assert.deepEqual(pieces, ["a\r\nb\r\n", "c\r\nd\r\n", "e"]);
+  });
+
+  it("streams the table of a 200-account organization (M): every grant once, the same rows as effective access", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sso-access-who-"));
+    const file = path.join(dir, "access.yaml");
+    fs.writeFileSync(file, generateYaml("M", 1));
+    const pieces: string[] = [];
+    const code = run(["who", file, "--format", "csv"], { out: (t) => pieces.push(t), err: (t) => assert.fail(t), color: false });
+    assert.equal(code, 0);
+    const loaded = loadMatrixFile(file);
+    assert.ok(loaded.ok);
+    const access = effectiveAccess(loaded.value, expand(loaded.value));
+    const records = pieces.join("").replace(/\n$/, "").split("\r\n");
+    assert.equal(records.length, 1 + access.grants.length + access.externalGrants.length);
+    assert.ok(pieces.length > 5, `${pieces.length} pieces`);
+    for (const piece of pieces.slice(0, -1)) assert.ok(piece.endsWith("\r\n"));
+    const userRows = records.slice(1, 1 + access.grants.length);
+    assert.deepEqual(
+      userRows,
+      access.grants.map((g) => [g.user, g.accountName, g.accountId, g.permissionSet, viaText(g)].map((c) => (/[",]/.test(c) ? `"${c}"` : c)).join(",")),
     );
   });
 });

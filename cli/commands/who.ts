@@ -1,6 +1,7 @@
 import { Option, type Command } from "commander";
 import { expand } from "../../matrix/expand/expand";
-import { WHO_FORMATS, WHO_VIEWS, renderWho, whoReport, type WhoFormat, type WhoView } from "../who";
+import { WHO_FORMATS, WHO_VIEWS, writeWho, whoReport, type WhoFormat, type WhoView } from "../who";
+import { chunkedOutput } from "../output";
 import { accessFileOf } from "../stacks";
 import { FILE_HELP, STACK_HELP, EXIT, EXIT_CODES, collect, type CommandContext } from "./context";
 
@@ -34,6 +35,8 @@ export function registerWho(program: Command, { io, paint, load, setExitCode }: 
       if (!loaded) return setExitCode(EXIT.problems);
       const filters = { users: o.user ?? [], groups: o.group ?? [], accounts: o.account ?? [], permissionSets: o.permissionSet ?? [] };
       const report = whoReport(loaded, expand(loaded), filters, o.by);
-      io.out(renderWho(report, o.format, paint));
+      const output = chunkedOutput(io, o.format === "csv" ? "\r\n" : "\n");
+      writeWho(report, o.format, paint, output.line);
+      output.end();
     });
 }

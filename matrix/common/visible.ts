@@ -40,6 +40,8 @@ export const visible = (text: string): string => text.replace(IN_VALUES, escape)
  * tools' own terminal colours through, and nothing else: SGR sequences of the codes `paint` uses.
  */
 export function safeOutput(text: string, keep?: RegExp): string {
+  // Most output is printable ASCII with no workflow-command marker: checked in one pass, returned as it is.
+  if (!/[^\t\n\x20-\x7e]|::|##\[/.test(text)) return text;
   const escaped = keep
     ? text
         .split(keep)

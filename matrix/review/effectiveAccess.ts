@@ -44,19 +44,35 @@ export interface EffectiveAccess {
 
 export const targetKey = (t: Target): string => `${t.accountId}\u0000${t.permissionSet}`;
 
-const byTarget = (a: Target, b: Target): number => byText(a.accountName, b.accountName) || byText(a.permissionSet, b.permissionSet);
+export const byTarget = (a: Target, b: Target): number => byText(a.accountName, b.accountName) || byText(a.permissionSet, b.permissionSet);
+
+/** How one user holds one target: the groups it comes through (sorted, distinct), and whether it is direct. */
+export interface Held {
+  readonly target: Target;
+  readonly groups: string[];
+  direct: boolean;
+}
+
+/** Effective access before it is listed: per user, per target key, how the user holds it. */
+export interface AccessIndex {
+  /** Users of the file that reach something, each with their targets (in no order). */
+  readonly byUser: ReadonlyMap<string, ReadonlyMap<string, Held>>;
+  /** Sorted by group, account name, permission set. */
+  readonly externalGrants: readonly ExternalGrant[];
+  /** Every user of the file (or of `only`), sorted. */
+  readonly users: readonly string[];
+}
 
 /**
- * Who can use what, where. `only` limits the people computed (their grants, and which of them reach nothing) to those
- * named: a review compares only the people a change can touch. External groups are always all computed.
+ * Who can use what, where, indexed. `only` limits the people computed (their grants, and which of them reach nothing)
+ * to those named: a review compares only the people a change can touch. External groups are always all computed.
  */
-export function effectiveAccess(valid: ValidMatrix, plan: Plan, only?: ReadonlySet<string>): EffectiveAccess {
+export function accessIndex(valid: ValidMatrix, plan: Plan, only?: ReadonlySet<string>): AccessIndex {
   const { matrix } = valid;
   const members = groupMembers(matrix);
-  // Per user, per target (account and set): the groups it comes through, and whether it is direct. Nested maps
-  // keyed by a target key made once per assignment, not a key per user and assignment: a thousand-account
-  // organization has half a million grants.
-  const byUser = new Map<string, Map<string, { target: Target; groups: string[]; direct: boolean }>>();
+  // Nested maps keyed by a target key made once per assignment, not a key per user and assignment: a
+  // thousand-account organization has half a million grants.
+  const byUser = new Map<string, Map<string, Held>>();
   const externalGrants: ExternalGrant[] = [];
   const grant = (user: string, key: string, target: Target) => {
     let targets = byUser.get(user);
@@ -83,20 +99,36 @@ export function effectiveAccess(valid: ValidMatrix, plan: Plan, only?: ReadonlyS
   const users = Object.keys(matrix.users ?? {})
     .filter((u) => !only || only.has(u))
     .sort(byText);
+  return { byUser, externalGrants: externalGrants.sort((a, b) => byText(a.group, b.group) || byTarget(a, b)), users };
+}
+
+/** A user's holdings in target order (account name, then permission set). */
+export function heldInOrder(index: AccessIndex, user: string): Held[] {
+  return [...(index.byUser.get(user)?.values() ?? [])].sort((a, b) => byTarget(a.target, b.target));
+}
+
+/** Who can use what, where, listed: the index's grants, one per user and target. */
+export function effectiveAccess(valid: ValidMatrix, plan: Plan, only?: ReadonlySet<string>): EffectiveAccess {
+  const index = accessIndex(valid, plan, only);
   const grants: Grant[] = [];
-  for (const user of users) {
-    const entries = [...(byUser.get(user)?.values() ?? [])].sort((a, b) => byTarget(a.target, b.target));
-    for (const { target, groups, direct } of entries) grants.push({ user, ...target, groups, direct });
-  }
+  for (const user of index.users) for (const { target, groups, direct } of heldInOrder(index, user)) grants.push({ user, ...target, groups, direct });
   return {
     grants,
-    externalGrants: externalGrants.sort((a, b) => byText(a.group, b.group) || byTarget(a, b)),
-    users,
-    usersWithoutAccess: users.filter((u) => !byUser.has(u)),
+    externalGrants: index.externalGrants,
+    users: index.users,
+    usersWithoutAccess: index.users.filter((u) => !index.byUser.has(u)),
   };
 }
 
 /** `Developers, direct`: how a user holds a grant. */
 export function viaText(grant: Pick<Grant, "groups" | "direct">): string {
-  return [...grant.groups, ...(grant.direct ? ["direct"] : [])].join(", ");
+  const groups = grant.groups.join(", ");
+  return grant.direct ? (groups ? `${groups}, direct` : "direct") : groups;
+}
+
+/** The length of viaText(grant), without making it. */
+export function viaLength(grant: Pick<Grant, "groups" | "direct">): number {
+  let length = grant.direct ? 6 : 0;
+  for (const group of grant.groups) length += group.length + 2;
+  return length - (grant.direct || grant.groups.length === 0 ? 0 : 2);
 }
