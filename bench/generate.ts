@@ -138,3 +138,45 @@ export function loadGenerated(matrix: Matrix): ValidMatrix {
   if (!result.ok) throw new MatrixError(result.problems);
   return result.value;
 }
+
+/** The edits the review is measured with on the wide organization (bench/README.md). */
+export const WIDE_EDITS = {
+  "a new member of Everyone": (m: Matrix) => {
+    m.users!["user-new"] = { displayName: "New User", givenName: "New", familyName: "User", email: "user-new@example.org" };
+    m.groups!.Everyone.members!.push("user-new");
+  },
+  "a new account": (m: Matrix) => {
+    m.accounts["acct-new"] = { id: "199999999999", ou: "Workloads", tags: { env: "prod" } };
+  },
+  "ReadOnly replaced by ViewOnly": (m: Matrix) => {
+    m.assignments![0].permissionSets = ["ViewOnly"];
+  },
+} as const;
+
+/**
+ * The wide organization of the review's scale target: 5,000 people in one group with ReadOnly on 1,000 accounts
+ * through one assignment entry, five million grants.
+ */
+export function generateWide(edit?: keyof typeof WIDE_EDITS): Matrix {
+  const accounts: Matrix["accounts"] = { management: { id: "100000000000", management: true } };
+  for (let i = 1; i <= 1000; i++) accounts[`acct-${pad(i, 4)}`] = { id: String(100000000000 + i), ou: "Workloads", tags: { env: "prod" } };
+  const users: NonNullable<Matrix["users"]> = {};
+  for (let i = 0; i < 5000; i++) {
+    const name = `user-${pad(i, 5)}`;
+    users[name] = { displayName: `User ${i}`, givenName: "User", familyName: `Number${i}`, email: `${name}@example.org` };
+  }
+  const matrix: Matrix = {
+    version: 1,
+    identityCenter: { startUrl: "https://synthetic.awsapps.com/start", region: "us-east-1" },
+    accounts,
+    permissionSets: {
+      ReadOnly: { description: "Read everything.", managedPolicies: ["ReadOnlyAccess"] },
+      ViewOnly: { description: "See configuration.", managedPolicies: ["ViewOnlyAccess"] },
+    },
+    groups: { Everyone: { description: "Everyone.", members: Object.keys(users) } },
+    users,
+    assignments: [{ group: "Everyone", permissionSets: ["ReadOnly"], allAccounts: true }],
+  };
+  if (edit) WIDE_EDITS[edit](matrix);
+  return matrix;
+}

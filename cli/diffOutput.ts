@@ -119,6 +119,11 @@ function entityItems(kind: string, e: EntityChanges, arrow: string): Item[] {
 }
 
 /** Access gained and lost, by who holds it: a heading per holder, a line per grant. */
+/** People who change alike, named once: `jane.doe`, or `ana, ben (2 people, the same change)`. */
+function people(users: readonly string[]): string {
+  return users.length === 1 ? users[0] : `${users.join(", ")} (${users.length} people, the same change)`;
+}
+
 function holderItems<T>(
   holders: readonly { gained: readonly T[]; lost: readonly T[] }[],
   heading: (i: number) => string,
@@ -163,6 +168,7 @@ function assignmentSections(d: AccessDiff): Section[] {
 /** The sections of a diff, in the order both views show them; `arrow` is how a value change reads (-> or →). */
 function sections(d: AccessDiff, arrow: string): Section[] {
   const changes = (list: readonly FieldChange[]) => list.map((c): Item => ({ sign: "~", text: describeChange(c, arrow) }));
+  const named = d.people.map((p) => people(p.users));
   const all: Section[] = [
     { title: `Stack ${d.stack?.name ?? ""} (what pulumi up deploys, and how)`, items: changes(d.stack?.changes ?? []) },
     { title: "Guardrails", items: changes(d.guardrails) },
@@ -173,9 +179,9 @@ function sections(d: AccessDiff, arrow: string): Section[] {
       columns: ["Person", "Change", "Permission set", "Account", "Through"],
       items: holderItems(
         d.people,
-        (i) => d.people[i].user,
+        (i) => named[i],
         (a) => `${a.permissionSet} in ${where(a)} via ${a.via}`,
-        (i, change, a) => [d.people[i].user, change, a.permissionSet, where(a), a.via],
+        (i, change, a) => [named[i], change, a.permissionSet, where(a), a.via],
       ),
     },
     {

@@ -158,10 +158,13 @@ export const shapes = (parts: readonly Part[] | undefined): Map<string, Shape> =
  */
 export function otherChanges(before: Plan, after: Plan, skip: ReadonlySet<string>): { readonly key: string; readonly changes: readonly FieldChange[] }[] {
   const was = new Map(declarations(before).map((d) => [d.key, d]));
-  return declarations(after)
-    .filter((d) => !skip.has(d.key) && was.has(d.key))
-    .map((d) => ({ key: d.key, changes: fieldChanges(fieldsOf(was.get(d.key)!.inputs), fieldsOf(d.inputs)) }))
-    .filter((c) => c.changes.length);
+  return (
+    declarations(after)
+      // Inputs declared alike (almost all of them) are seen in one comparison, before any field is taken apart.
+      .filter((d) => !skip.has(d.key) && was.has(d.key) && !same(was.get(d.key)!.inputs, d.inputs))
+      .map((d) => ({ key: d.key, changes: fieldChanges(fieldsOf(was.get(d.key)!.inputs), fieldsOf(d.inputs)) }))
+      .filter((c) => c.changes.length)
+  );
 }
 
 /** A shape of plain values, by field; an undefined value is no field. */
