@@ -10,7 +10,7 @@ import { loadMatrixFile } from "../matrix/checks/pipeline";
 import { MatrixError } from "../matrix/common/problems";
 import { planDecls } from "../matrix/expand/plan";
 import { CHURN_CASES, measureChurn } from "./churn";
-import { SIZES, generate, generateYaml, loadGenerated, type Size } from "./generate";
+import { SIZES, WIDE_EDITS, generate, generateWide, generateYaml, loadGenerated, type Size } from "./generate";
 
 /**
  * `npm run bench -- --size S|M|L [--runs N] [--seed N]`: generates an organization, then measures, each run in a
@@ -64,10 +64,38 @@ function command(...args: string[]): { seconds: number; rssMB: number } {
   return JSON.parse(result.stderr.trim().split("\n").pop()!);
 }
 
+/**
+ * `--size wide`: the review of an organization where 5,000 people hold ReadOnly on 1,000 accounts through one group
+ * and one assignment entry (five million grants): `diff` against each of WIDE_EDITS, and `check`, in fresh processes.
+ */
+function wide(runs: number): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sso-access-bench-wide-"));
+  const write = (name: string, matrix: ReturnType<typeof generateWide>) => {
+    const file = path.join(dir, `${name}.yaml`);
+    fs.writeFileSync(file, dump(matrix, { lineWidth: 200, noRefs: true }));
+    return file;
+  };
+  const base = write("base", generateWide());
+  const f = (n: number, digits = 2) => n.toFixed(digits);
+  const rows = [["check", `${f(median(Array.from({ length: runs }, () => wall([BIN, "check", base]))))} s`, "", ""]];
+  const json: Record<string, { seconds: number; rssMB: number }> = {};
+  (Object.keys(WIDE_EDITS) as (keyof typeof WIDE_EDITS)[]).forEach((edit, i) => {
+    const edited = write(`edit-${i}`, generateWide(edit));
+    const measured = Array.from({ length: runs }, () => command("diff", base, edited));
+    json[edit] = { seconds: median(measured.map((m) => m.seconds)), rssMB: median(measured.map((m) => m.rssMB)) };
+    rows.push([`diff: ${edit}`, `${f(json[edit].seconds)} s`, `${f(json[edit].rssMB, 0)} MB`, "20 s, 1.5 GB"]);
+  });
+  const paint = (_: string, t: string) => t;
+  process.stdout.write(`${renderTable([`wide: 5,000 people x 1,000 accounts (medians of ${runs})`, "time", "peak memory", "target"], rows, paint)}\n\n`);
+  process.stdout.write(`${JSON.stringify({ size: "wide", diff: json })}\n`);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
 function main(): void {
   const { values } = parseArgs({ options: { size: { type: "string", default: "S" }, runs: { type: "string" }, seed: { type: "string", default: "1" } } });
+  if (values.size === "wide") return wide(Number(values.runs ?? 3));
   const size = values.size as Size;
-  if (!(size in SIZES)) throw new Error(`--size is one of ${Object.keys(SIZES).join(", ")}`);
+  if (!(size in SIZES)) throw new Error(`--size is one of ${Object.keys(SIZES).join(", ")}, wide`);
   const runs = Number(values.runs ?? (size === "L" ? 3 : 5));
   const seed = Number(values.seed);
 

@@ -127,3 +127,37 @@ describe("guardrails", () => {
     );
   });
 });
+
+describe("guardrails: an external group is the group its display name finds", () => {
+  const EXTERNAL: [string, string][] = [
+    [
+      "  Developers:\n    description: Application developers.\n",
+      "  Okta-Admins:\n    external: true\n    displayName: Platform Admins\n  Okta-Everyone:\n    external: true\n    displayName: All Employees\n  Developers:\n    description: Application developers.\n",
+    ],
+    ["    groups: [ProfessionalAfAdmins]", '    groups: [ProfessionalAfAdmins, "Platform Admins"]'],
+    ["assignments:\n", "assignments:\n  - group: Okta-Admins\n    permissionSets: [Admin]\n    accounts: [management]\n"],
+  ];
+
+  it("allows the group the rule names by its display name", () => {
+    assert.deepEqual(problemsOf(EXTERNAL), []);
+  });
+
+  it("swapping display names (every employee found as the admins) breaks the rule, though no key changed", () => {
+    const swapped = problemsOf([
+      ...EXTERNAL,
+      ["    displayName: Platform Admins\n", "    displayName: All Employees (was admins)\n"],
+      ["    displayName: All Employees\n", "    displayName: Platform Admins\n"],
+      ["    displayName: All Employees (was admins)\n", "    displayName: All Employees\n"],
+    ]);
+    assert.deepEqual(swapped, [
+      'access.yaml:100:22  assignments[0].permissionSets[0]  guardrail privileged.groups: "Admin" is privileged (AdministratorAccess): in management (111111111111) only the groups ProfessionalAfAdmins, Platform Admins may hold it, not the group "Okta-Admins" (external: the group its display name "All Employees" finds)',
+    ]);
+  });
+
+  it("refuses the key of an external group in the rule: a new display name would keep its place there", () => {
+    const problems = problemsOf([...EXTERNAL, ['    groups: [ProfessionalAfAdmins, "Platform Admins"]', "    groups: [ProfessionalAfAdmins, Okta-Admins]"]]);
+    assert.deepEqual(problems, [
+      'access.yaml:127:36  guardrails.privileged.groups[1]  group "Okta-Admins" is external: it is whoever its display name "Platform Admins" finds in your identity provider, so list that name here (a new display name then breaks this rule instead of passing it)',
+    ]);
+  });
+});

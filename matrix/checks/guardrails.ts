@@ -27,9 +27,19 @@ export function checkGuardrailReferences(doc: Document): void {
     const known = doc.permissionSets.keys;
     if (typeof ps === "string" && !known.includes(ps)) doc.at([...p, "permissionSets", i], `unknown permission set "${ps}"${didYouMean(ps, known)}`);
   });
+  const external = [...doc.groups.valid].filter(([, group]) => group.external);
+  // An external group is the group its display name finds: the rule names it so (identityOf).
+  const names = [...doc.groups.keys, ...external.map(([key, group]) => group.displayName ?? key)];
   itemsOf(privileged.groups).forEach((group, i) => {
-    const known = doc.groups.keys;
-    if (typeof group === "string" && !known.includes(group)) doc.at([...p, "groups", i], `unknown group "${group}"${didYouMean(group, known)}`);
+    if (typeof group !== "string") return;
+    if (!names.includes(group)) return doc.at([...p, "groups", i], `unknown group "${group}"${didYouMean(group, names)}`);
+    const found = external.find(([key, g]) => key === group && g.displayName !== undefined && g.displayName !== key);
+    if (found) {
+      doc.at(
+        [...p, "groups", i],
+        `group "${group}" is external: it is whoever its display name "${found[1].displayName}" finds in your identity provider, so list that name here (a new display name then breaks this rule instead of passing it)`,
+      );
+    }
   });
   targetChecks(doc)(isMap(privileged.accounts) ? privileged.accounts : {}, [...p, "accounts"]);
 }
@@ -99,6 +109,16 @@ export function guardedAccounts(matrix: Matrix, inventory = inventoryOf(matrix.a
   return rules.accounts && chooses(rules.accounts) ? selectAccounts(rules.accounts, inventory, false) : new Set(inventory.map((a) => a.id));
 }
 
+/**
+ * The name `privileged.groups` knows a group by: its key for a group created here (its members are in this file), the
+ * display name for an external group (its lookup finds whichever group has that name; a key that kept its place
+ * while its display name changed would let other people in).
+ */
+export function identityOf(matrix: Matrix, key: string): string {
+  const group = matrix.groups?.[key];
+  return group?.external ? (group.displayName ?? key) : key;
+}
+
 /** Who may hold what: groups only; privileged sets only to the allowed groups in the guarded accounts. */
 function checkHolders(matrix: Matrix, rules: Guardrails, privileged: ReadonlyMap<string, unknown>, because: (set: string) => string, at: Report): void {
   const inventory = inventoryOf(matrix.accounts);
@@ -125,8 +145,11 @@ function checkHolders(matrix: Matrix, rules: Guardrails, privileged: ReadonlyMap
       if (!privileged.has(set) || !reached.length) return;
       const path = ["assignments", i, "permissionSets", j];
       if (entry.user !== undefined) at(path, `guardrail privileged.groups: ${because(set)}: in ${accounts} ${holders}, never a user directly`);
-      else if (!allowed.includes(entry.group!))
-        at(path, `guardrail privileged.groups: ${because(set)}: in ${accounts} ${holders}, not the group "${entry.group}"`);
+      else if (!allowed.includes(identityOf(matrix, entry.group!))) {
+        const identity = identityOf(matrix, entry.group!);
+        const found = identity === entry.group ? "" : ` (external: the group its display name "${identity}" finds)`;
+        at(path, `guardrail privileged.groups: ${because(set)}: in ${accounts} ${holders}, not the group "${entry.group}"${found}`);
+      }
     });
   });
 }

@@ -40,7 +40,7 @@ export function checkWarnings(valid: ValidMatrix, assigned: ReadonlySet<string>)
     if (!user.external && !members.has(name)) warn(["users", name], `user "${name}" is in no group; access by group membership is easier to review`);
   }
   (matrix.guardrails?.privileged?.groups ?? []).forEach((group, i) => {
-    if (matrix.groups?.[group]?.external) {
+    if (Object.entries(matrix.groups ?? {}).some(([key, g]) => g.external && (key === group || g.displayName === group))) {
       out.push(
         locator.problem(
           ["guardrails", "privileged", "groups", i],
