@@ -231,6 +231,16 @@ Assignments granted, by account
     );
   });
 
+  it("an inventory claim that moves an account out of an assignment's targets is named by account in the risk line", () => {
+    const dir = workspace([["    ou: Workloads/Prod\n", "    ou: Security\n"]]);
+    const { code, out } = capture(["diff", "old.yaml", "new.yaml"], { cwd: dir });
+    assert.equal(code, 0);
+    assert.equal(
+      out.split("\n")[1],
+      "1 person loses access in 1 account; account taylor (222222222222)'s inventory (OU) changes what targets it: it leaves group Auditors: ReadOnly.",
+    );
+  });
+
   it("a new email for someone who holds admin is a risk: password resets go there", () => {
     const dir = workspace([["    email: jane.doe@professional-af.example", "    email: jane.doe@mallory.example"]]);
     const { out } = capture(["diff", "old.yaml", "new.yaml"], { cwd: dir });

@@ -3,7 +3,7 @@ import { byText, groupBy, sortedRecord } from "../common/order";
 import { plural, verb } from "../common/words";
 import { assignmentKey } from "../expand/assignments";
 import type { AssignmentRow, Plan, Value } from "../expand/plan";
-import { accountLabel } from "../model/accounts";
+import { accountLabel, inventoryOf, type InventoryAccount } from "../model/accounts";
 import type { Matrix, ValidMatrix } from "../model/matrix";
 import { groupMembers } from "../model/members";
 import { privilegedSets } from "../model/privileged";
@@ -223,6 +223,19 @@ export interface AccessDiff {
   readonly stack: { readonly name: string; readonly changes: readonly FieldChange[] } | null;
   /** Accounts that enter or leave the scope of guardrails.privileged (by their inventory facts or by the rule). */
   readonly guardedScope: readonly { readonly account: AccountRef; readonly guarded: boolean }[];
+  /**
+   * Accounts kept (same id) whose inventory facts change (key, OU, tags, management flag) and with them the
+   * assignments that target them: a selector by tag or OU that takes the account in or leaves it out. The facts are
+   * the file's claims; here a changed claim is named by account, with the assignments it moves.
+   */
+  readonly inventoryMoves: readonly {
+    readonly account: AccountRef;
+    /** The facts that change: key, OU, tags, management flag. */
+    readonly facts: readonly string[];
+    /** `group Developers: ReadOnly`: assignments that now target the account, and those that no longer do. */
+    readonly entered: readonly string[];
+    readonly left: readonly string[];
+  }[];
 }
 
 /** A stack's `sso-access:` settings on both sides of a diff, by key without the prefix. */
@@ -263,6 +276,7 @@ export function diffAccess(before: Snapshot | undefined, after: Snapshot, stack?
     resources: before ? otherChanges(before.plan, after.plan, skip) : [],
     identityRisks: before ? identityRisksOf(before, after, access) : [],
     guardedScope: before ? guardedScopeOf(before, after) : [],
+    inventoryMoves: before ? inventoryMovesOf(before, after) : [],
     stack: stackChanges(stack),
   };
   const reported =
@@ -316,6 +330,48 @@ function guardedScopeOf(before: Snapshot, after: Snapshot): AccessDiff["guardedS
   const ids = [...new Set([...(was ?? []), ...(is ?? [])])].filter((id) => (was?.has(id) ?? false) !== (is?.has(id) ?? false));
   return ids.map((id) => ({ account: { name: names.get(id)!, id }, guarded: is?.has(id) ?? false })).sort((a, b) => byText(a.account.name, b.account.name));
 }
+
+/** Accounts whose inventory facts change and, with them, which assignments target them. */
+function inventoryMovesOf(before: Snapshot, after: Snapshot): AccessDiff["inventoryMoves"] {
+  const facts = (a: InventoryAccount) => ({
+    name: a.name,
+    ou: a.ou,
+    tags: a.tags && sortedRecord(a.tags),
+    management: a.management ?? false,
+  });
+  const was = new Map(inventoryOf(before.matrix.accounts).map((a) => [a.id, a]));
+  const moved = inventoryOf(after.matrix.accounts).filter((a) => was.has(a.id) && !same(facts(was.get(a.id)!), facts(a)));
+  if (!moved.length) return [];
+  const targeting = (side: Snapshot, ids: ReadonlySet<string>) => {
+    const out = new Map<string, Set<string>>();
+    for (const r of side.plan.assignments) {
+      if (!ids.has(r.accountId)) continue;
+      (out.get(r.accountId) ?? out.set(r.accountId, new Set()).get(r.accountId)!).add(
+        `${r.principalType === "GROUP" ? "group" : "user"} ${r.principalName}: ${r.permissionSet}`,
+      );
+    }
+    return out;
+  };
+  const ids = new Set(moved.map((a) => a.id));
+  const [old, now] = [targeting(before, ids), targeting(after, ids)];
+  return moved
+    .map((a) => {
+      const [f, t] = [facts(was.get(a.id)!), facts(a)];
+      const [o, n] = [old.get(a.id) ?? new Set<string>(), now.get(a.id) ?? new Set<string>()];
+      return {
+        account: { name: a.name, id: a.id },
+        facts: (Object.keys(t) as (keyof typeof t)[]).filter((k) => !same(f[k], t[k])).map((k) => FACT_NAMES[k]),
+        entered: [...n].filter((x) => !o.has(x)).sort(byText),
+        left: [...o].filter((x) => !n.has(x)).sort(byText),
+      };
+    })
+    .filter((m) => m.entered.length + m.left.length > 0)
+    .sort((x, y) => byText(x.account.name, y.account.name));
+}
+
+const FACT_NAMES = { name: "key", ou: "OU", tags: "tags", management: "management flag" } as const;
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 function removalGuardOf(before: Snapshot | undefined, after: Snapshot): AccessDiff["removalGuard"] {
   const removals = before ? checkRemovals(deployedOf(before.plan), deployedOf(after.plan)) : undefined;
@@ -377,6 +433,10 @@ function riskSummary(d: Omit<AccessDiff, "risk">): string {
   }
   for (const { account, guarded } of d.guardedScope) {
     parts.push(`account ${accountLabel(account.name, account.id)} ${guarded ? "enters" : "leaves"} the scope of guardrails.privileged`);
+  }
+  for (const m of d.inventoryMoves) {
+    const moves = [...(m.entered.length ? [`enters ${m.entered.join(", ")}`] : []), ...(m.left.length ? [`leaves ${m.left.join(", ")}`] : [])];
+    parts.push(`account ${accountLabel(m.account.name, m.account.id)}'s inventory (${m.facts.join(", ")}) changes what targets it: it ${moves.join(" and ")}`);
   }
   if (parts.length) return `${parts.join("; ")}.`;
   return d.changed ? "No one gains or loses access; other changes below." : "No access changes.";
