@@ -87,7 +87,8 @@ function refText(ref: Ref): string {
   return `(${ref.output} of ${ref.$ref})`;
 }
 
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+/** Equal as declared: the same JSON. */
+export const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /** A list's items as text, to tell which were added and which removed. */
 const itemTexts = (list: Value | null): string[] => ((list ?? []) as Value[]).map((v) => (typeof v === "string" ? v : JSON.stringify(v)));

@@ -15,6 +15,7 @@ import {
   fieldChanges,
   labelsOf,
   otherChanges,
+  same,
   shapeFrom,
   shapedKeys,
   shapes,
@@ -370,8 +371,6 @@ function inventoryMovesOf(before: Snapshot, after: Snapshot): AccessDiff["invent
 }
 
 const FACT_NAMES = { name: "key", ou: "OU", tags: "tags", management: "management flag" } as const;
-
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 function removalGuardOf(before: Snapshot | undefined, after: Snapshot): AccessDiff["removalGuard"] {
   const removals = before ? checkRemovals(deployedOf(before.plan), deployedOf(after.plan)) : undefined;
