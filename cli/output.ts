@@ -77,12 +77,9 @@ export function tableWriter(header: readonly string[], widths: readonly number[]
   const padded = header.map((h, i) => Math.max(h.length, widths[i] ?? 0));
   const last = header.length - 1;
   const line = (cells: readonly string[], previous?: readonly string[]) => {
+    const blank = repeatedLead(cells, previous);
     let text = "";
-    let repeats = previous !== undefined;
-    for (let i = 0; i < last; i++) {
-      repeats &&= previous![i] === cells[i];
-      text += (repeats ? "" : cells[i]).padEnd(padded[i]) + "  ";
-    }
+    for (let i = 0; i < last; i++) text += (i < blank ? "" : cells[i]).padEnd(padded[i]) + "  ";
     return (text + cells[last]).trimEnd();
   };
   emit(paint("bold", line(header)));
@@ -147,10 +144,18 @@ export function csvWriter(header: readonly string[], emit: (line: string) => voi
   return (cells: readonly string[]): void => emit(cells.map(cell).join(","));
 }
 
-/** Leading cells equal to the row above are left blank (the first, then the next while it also repeats), so rows group visually. The last column is always shown. */
+/**
+ * How many leading cells repeat the row above: the first, then the next while it also repeats; the last column never
+ * counts. Tables leave them blank, so rows group visually.
+ */
+function repeatedLead(cells: readonly string[], previous: readonly string[] | undefined): number {
+  let c = 0;
+  if (previous) while (c < cells.length - 1 && previous[c] === cells[c]) c++;
+  return c;
+}
+
+/** The row as shown: its repeated leading cells blank (repeatedLead). */
 function blankRepeats(cells: readonly string[], previous: readonly string[] | undefined): readonly string[] {
-  if (!previous) return cells;
-  const shown = [...cells];
-  for (let c = 0; c < cells.length - 1 && previous[c] === cells[c]; c++) shown[c] = "";
-  return shown;
+  const blank = repeatedLead(cells, previous);
+  return blank ? cells.map((c, i) => (i < blank ? "" : c)) : cells;
 }
