@@ -26,10 +26,11 @@ export const stdio: Io = {
  */
 export function chunkedOutput(io: Io, eol = "\n", size = 4096): { line(text: string): void; end(): void } {
   let chunk: string[] = [];
-  let pending: string | undefined;
+  let pending: string[] | undefined;
   const flush = () => {
-    if (pending !== undefined) io.out(`${pending}${eol}`);
-    pending = chunk.join(eol);
+    // The line end after the last line joins in with the rest: one string made, never a second copy of the piece.
+    if (pending) io.out([...pending, ""].join(eol));
+    pending = chunk;
     chunk = [];
   };
   return {
@@ -39,7 +40,7 @@ export function chunkedOutput(io: Io, eol = "\n", size = 4096): { line(text: str
     },
     end() {
       if (chunk.length) flush();
-      if (pending !== undefined) io.out(pending);
+      if (pending) io.out(pending.join(eol));
       pending = undefined;
     },
   };
@@ -76,11 +77,20 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
 export function tableWriter(header: readonly string[], widths: readonly number[], paint: Paint, emit: (line: string) => void) {
   const padded = header.map((h, i) => Math.max(h.length, widths[i] ?? 0));
   const last = header.length - 1;
+  // Each column's cells padded once per distinct value: a large table repeats a few thousand names.
+  const pads = padded.map(() => new Map<string, string>());
+  const pad = (i: number, cell: string) => {
+    let text = pads[i].get(cell);
+    if (text === undefined) pads[i].set(cell, (text = `${cell.padEnd(padded[i])}  `));
+    return text;
+  };
   const line = (cells: readonly string[], previous?: readonly string[]) => {
     const blank = repeatedLead(cells, previous);
     let text = "";
-    for (let i = 0; i < last; i++) text += (i < blank ? "" : cells[i]).padEnd(padded[i]) + "  ";
-    return (text + cells[last]).trimEnd();
+    for (let i = 0; i < last; i++) text += pad(i, i < blank ? "" : cells[i]);
+    const tail = cells[last];
+    // Only a row whose last cell is blank or ends in a space has anything to trim.
+    return tail.length > 0 && tail.trimEnd().length === tail.length ? text + tail : (text + tail).trimEnd();
   };
   emit(paint("bold", line(header)));
   let previous: readonly string[] | undefined;

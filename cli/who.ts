@@ -1,6 +1,8 @@
 import {
   accessIndex,
-  heldInOrder,
+  heldBy,
+  holdersOf,
+  reachesAny,
   targetKey,
   viaLength,
   viaText,
@@ -67,63 +69,63 @@ export function whoReport(valid: ValidMatrix, plan: Plan, filters: WhoFilters, v
   const keep = (t: Target) =>
     (!accountIds.size || accountIds.has(t.accountId)) && (!filters.permissionSets.length || filters.permissionSets.includes(t.permissionSet));
   const shows = (held: Held) => keep(held.target) && (!filters.groups.length || held.groups.some((x) => filters.groups.includes(x)));
-  const users = filters.users.length ? index.users.filter((u) => filters.users.includes(u)) : index.users;
+  const users = index.users.flatMap((u, p) => (!filters.users.length || filters.users.includes(u) ? [p] : []));
   const external = index.externalGrants.filter((g) => keep(g) && (!filters.groups.length || filters.groups.includes(g.group)));
   const byUser = filters.users.length > 0;
   const externalGrants = byUser ? [] : [...external].sort(VIEW_ORDER[view]);
   const narrowed = filters.groups.length + accountIds.size + filters.permissionSets.length > 0;
   return {
     view,
-    each: view === "user" ? byUserWalk(index, users, shows, externalGrants) : byTargetWalk(index, users, shows, externalGrants, view),
+    each: view === "user" ? byUserWalk(index, users, shows, externalGrants) : byTargetWalk(index, users, keep, shows, externalGrants, view),
     externalGrants,
     externalGroupsNotShown: byUser ? [...new Set(external.map((g) => g.group))] : [],
-    usersWithoutAccess: narrowed ? [] : users.filter((u) => !index.byUser.has(u)),
+    usersWithoutAccess: narrowed ? [] : users.filter((p) => !reachesAny(index, p)).map((p) => index.users[p]),
   };
 }
 
-/** By user: each user's targets in order, then the external groups. Each user's targets are sorted on the first walk. */
-function byUserWalk(index: AccessIndex, users: readonly string[], shows: (held: Held) => boolean, externals: readonly ExternalGrant[]) {
-  const sorted = new Map<string, Held[]>();
+/** By user: each user's targets in order, then the external groups. */
+function byUserWalk(index: AccessIndex, users: readonly number[], shows: (held: Held) => boolean, externals: readonly ExternalGrant[]) {
   return (visit: Visitor): void => {
-    for (const user of users) {
-      let held = sorted.get(user);
-      if (!held) sorted.set(user, (held = heldInOrder(index, user)));
-      for (const h of held) if (shows(h)) visit.user(user, h);
+    for (const p of users) {
+      const user = index.users[p];
+      heldBy(index, p, (held) => {
+        if (shows(held)) visit.user(user, held);
+      });
     }
     for (const external of externals) visit.external(external);
   };
 }
 
-type TargetRows = { target: Target; users: { user: string; held: Held }[]; externals: ExternalGrant[] };
-
 /**
  * By account or by permission set: the targets in the view's order, each with its users in order, then its external
- * groups. The targets' lists are made once, on the first walk.
+ * groups.
  */
-function byTargetWalk(index: AccessIndex, users: readonly string[], shows: (held: Held) => boolean, externals: readonly ExternalGrant[], view: WhoView) {
-  let targets: TargetRows[] | undefined;
-  const build = () => {
-    const byKey = new Map<string, TargetRows>();
-    const at = (target: Target) => {
-      const key = targetKey(target);
-      let found = byKey.get(key);
-      if (!found) byKey.set(key, (found = { target, users: [], externals: [] }));
-      return found;
-    };
-    for (const user of users) for (const held of index.byUser.get(user)?.values() ?? []) if (shows(held)) at(held.target).users.push({ user, held });
-    for (const external of externals) at(external).externals.push(external);
-    const order = (t: Target) => (view === "account" ? [t.accountName, t.accountId, t.permissionSet] : [t.permissionSet, t.accountName, t.accountId]);
-    const compare = (a: Target, b: Target) => {
-      const [x, y] = [order(a), order(b)];
-      return byText(x[0], y[0]) || byText(x[1], y[1]) || byText(x[2], y[2]);
-    };
-    return [...byKey.values()].sort((a, b) => compare(a.target, b.target));
-  };
+function byTargetWalk(
+  index: AccessIndex,
+  users: readonly number[],
+  keep: (t: Target) => boolean,
+  shows: (held: Held) => boolean,
+  externals: readonly ExternalGrant[],
+  view: WhoView,
+) {
+  // Target order is the account view's; the permission-set view sorts the places again, by set first.
+  const order = index.targets.flatMap((t, at) => (keep(t) ? [at] : []));
+  if (view === "permission-set") {
+    const t = index.targets;
+    order.sort((a, b) => byText(t[a].permissionSet, t[b].permissionSet) || a - b);
+  }
+  const selected = users.length === index.users.length ? undefined : new Set(users);
+  const externalsOf = new Map<string, ExternalGrant[]>();
+  for (const external of externals) {
+    const key = targetKey(external);
+    externalsOf.set(key, [...(externalsOf.get(key) ?? []), external]);
+  }
   return (visit: Visitor): void => {
-    targets ??= build();
-    for (const t of targets) {
-      for (const { user, held } of t.users) visit.user(user, held);
-      for (const external of t.externals) visit.external(external);
+    for (const at of order) {
+      holdersOf(index, at, (p, held) => {
+        if ((!selected || selected.has(p)) && shows(held)) visit.user(index.users[p], held);
+      });
+      for (const external of externalsOf.get(targetKey(index.targets[at])) ?? []) visit.external(external);
     }
   };
 }

@@ -2,12 +2,14 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { generateYaml } from "../bench/generate";
+import { dump } from "js-yaml";
+import { generate, generateYaml } from "../bench/generate";
 import { run } from "../cli/main";
 import { chunkedOutput, wantsColor } from "../cli/output";
 import { loadMatrixFile } from "../matrix/checks/pipeline";
 import { expand } from "../matrix/expand/expand";
 import { effectiveAccess, viaText } from "../matrix/review/effectiveAccess";
+import { byText } from "../matrix/common/order";
 import { capture } from "./cliRun";
 
 const FIXTURE = "test/fixtures/valid/effective-access.yaml";
@@ -167,6 +169,100 @@ Not shown: external groups Okta-Engineering also hold access here; their members
       err,
       "test/fixtures/invalid/custom-tag.yaml:7:9  <root>  unknown scalar tag !!js/function; access.yaml takes no custom tags: remove it\n1 problem; nothing was reported.",
     );
+  });
+  it("every view and filter lists exactly the grants that a brute-force expansion of the rows to members finds, in the view's order", () => {
+    // An organization of 200 accounts whose users also hold direct assignments, some of them overlapping their groups'.
+    const matrix = generate("M", 3);
+    const users = Object.keys(matrix.users!).sort(byText);
+    const accounts = Object.keys(matrix.accounts);
+    const sets = Object.keys(matrix.permissionSets!);
+    for (let i = 0; i < 40; i++) {
+      matrix.assignments!.push({
+        user: users[(i * 37) % users.length],
+        permissionSets: [sets[i % sets.length], sets[(i * 7) % sets.length]],
+        accounts: [accounts[(i * 11) % accounts.length], accounts[(i * 13) % accounts.length]],
+      });
+    }
+    matrix.guardrails = undefined;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sso-access-who-"));
+    const file = path.join(dir, "access.yaml");
+    fs.writeFileSync(file, dump(matrix, { lineWidth: 200, noRefs: true }));
+    const loaded = loadMatrixFile(file);
+    assert.ok(loaded.ok);
+    const plan = expand(loaded.value);
+
+    // The model: every assignment row, to every member of its group, one entry per user, account and set.
+    const members = new Map<string, Set<string>>();
+    for (const [key, group] of Object.entries(matrix.groups!)) if (!group.external) members.set(key, new Set(group.members ?? []));
+    for (const [name, user] of Object.entries(matrix.users!)) for (const g of user.groups ?? []) members.get(g)?.add(name);
+    type Row = { user: string; accountId: string; accountName: string; permissionSet: string; groups: string[]; direct: boolean };
+    const model = new Map<string, Row>();
+    const externals: { group: string; displayName: string; accountId: string; accountName: string; permissionSet: string }[] = [];
+    const entry = (user: string, r: (typeof plan.assignments)[number]) => {
+      const key = `${user} ${r.accountId} ${r.permissionSet}`;
+      if (!model.has(key))
+        model.set(key, { user, accountId: r.accountId, accountName: r.accountName, permissionSet: r.permissionSet, groups: [], direct: false });
+      return model.get(key)!;
+    };
+    for (const r of plan.assignments) {
+      if (r.principalType === "USER") entry(r.principalName, r).direct = true;
+      else if (matrix.groups![r.principalName].external) {
+        const g = matrix.groups![r.principalName];
+        externals.push({
+          group: r.principalName,
+          displayName: g.displayName ?? r.principalName,
+          accountId: r.accountId,
+          accountName: r.accountName,
+          permissionSet: r.permissionSet,
+        });
+      } else for (const user of members.get(r.principalName)!) entry(user, r).groups.push(r.principalName);
+    }
+    const rows = [...model.values()].map((r) => ({ ...r, groups: [...r.groups].sort(byText) }));
+    assert.ok(
+      rows.some((r) => r.direct && r.groups.length > 0) && rows.some((r) => r.direct && r.groups.length === 0) && rows.some((r) => r.groups.length > 1),
+    );
+    const order = {
+      user: (r: { accountName: string; permissionSet: string }, who: string) => [who, r.accountName, r.permissionSet],
+      account: (r: { accountName: string; permissionSet: string }, who: string) => [r.accountName, r.permissionSet, who],
+      "permission-set": (r: { accountName: string; permissionSet: string }, who: string) => [r.permissionSet, r.accountName, who],
+    };
+    const sortBy = <T>(items: T[], key: (item: T) => string[]) =>
+      items.sort((a, b) => {
+        const [x, y] = [key(a), key(b)];
+        return byText(x[0], y[0]) || byText(x[1], y[1]) || byText(x[2], y[2]);
+      });
+    const cases: { view: keyof typeof order; args: string[]; keep: (r: { accountName: string; permissionSet: string; groups: string[] }) => boolean }[] = [
+      { view: "user", args: [], keep: () => true },
+      { view: "account", args: [], keep: () => true },
+      { view: "permission-set", args: [], keep: () => true },
+      {
+        view: "account",
+        args: ["--group", "group-001", "--group", "group-002"],
+        keep: (r) => r.groups.includes("group-001") || r.groups.includes("group-002"),
+      },
+      {
+        view: "permission-set",
+        args: ["--account", accounts[11], "--permission-set", sets[7]],
+        keep: (r) => r.accountName === accounts[11] && r.permissionSet === sets[7],
+      },
+      { view: "user", args: ["--permission-set", sets[0]], keep: (r) => r.permissionSet === sets[0] },
+    ];
+    for (const { view, args, keep } of cases) {
+      const { code, out } = capture(["who", file, "--by", view, "--format", "json", ...args]);
+      assert.equal(code, 0);
+      const report = JSON.parse(out);
+      const expected = sortBy(rows.filter(keep), (r) => order[view](r, r.user));
+      assert.equal(report.grants.length, expected.length, `${view} ${args.join(" ")}`);
+      assert.deepEqual(
+        report.grants,
+        expected.map(({ user, accountId, accountName, permissionSet, groups, direct }) => ({ user, accountId, accountName, permissionSet, groups, direct })),
+      );
+      const externalRows = sortBy(
+        externals.filter((g) => keep({ ...g, groups: [g.group] })),
+        (g) => order[view](g, g.group),
+      );
+      assert.deepEqual(report.externalGroups, externalRows);
+    }
   });
 });
 
