@@ -22,56 +22,72 @@ interface Workflow {
   jobs: Record<string, Job>;
 }
 
-const TEXT = fs.readFileSync(path.join(ROOT, ".github/workflows/access.yml"), "utf8");
-const WORKFLOW = yaml.load(TEXT) as Workflow;
+const read = (file: string) => yaml.load(fs.readFileSync(path.join(ROOT, ".github/workflows", file), "utf8")) as Workflow;
+const WORKFLOW = read("access.yml");
+const REVIEW = read("access-review.yml");
 const action = (job: Job, name: string) => job.steps.filter((s) => s.uses?.startsWith(`${name}@`));
+const runs = (job: Job) => job.steps.filter((s) => s.run).map((s) => s.run!.trim());
 
-describe(".github/workflows/access.yml", () => {
-  it("runs on pull requests to main (review) and on pushes to main (deploy)", () => {
+describe(".github/workflows", () => {
+  it("access.yml previews pull requests to main and deploys pushes to main; access-review.yml reviews pull requests from the target branch", () => {
     assert.deepEqual(WORKFLOW.on, { pull_request: { branches: ["main"] }, push: { branches: ["main"] } });
-    assert.deepEqual(Object.keys(WORKFLOW.jobs), ["review", "deploy"]);
-    assert.equal(WORKFLOW.jobs.review.if, "github.event_name == 'pull_request'");
+    assert.deepEqual(Object.keys(WORKFLOW.jobs), ["preview", "deploy"]);
+    assert.equal(WORKFLOW.jobs.preview.if, "github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository");
     assert.equal(WORKFLOW.jobs.deploy.if, "github.event_name == 'push' && github.ref == 'refs/heads/main'");
+    // pull_request_target: the target branch's workflow runs, whatever the pull request changes in .github/.
+    assert.deepEqual(REVIEW.on, { pull_request_target: { branches: ["main"] } });
+    assert.deepEqual(Object.keys(REVIEW.jobs), ["review"]);
   });
 
-  it("review: full history for diff --base, check, a type-check, the diff as a sticky comment, then pulumi preview with a comment", () => {
-    const review = WORKFLOW.jobs.review;
-    // The pull request with its history, and the target branch's code apart: that code writes the review.
+  it("review: the target branch's sso-access checks the pull request's files and posts the diff; nothing of the pull request runs", () => {
+    const review = REVIEW.jobs.review as Job & { "working-directory"?: string };
+    assert.deepEqual((REVIEW as unknown as { permissions: unknown }).permissions, {});
+    assert.deepEqual(review.permissions, { contents: "read", "pull-requests": "write" });
+    // The target branch's code (the event's default ref), and the pull request merged into it, with history, apart.
     assert.deepEqual(
       action(review, "actions/checkout").map((s) => s.with),
-      [{ "fetch-depth": 0 }, { ref: "${{ github.base_ref }}", path: ".sso-access-base" }],
-    );
-    assert.deepEqual(
-      review.steps.filter((s) => s.run).map((s) => s.run!.trim()),
       [
-        "npm ci --prefix .sso-access-base",
-        'node .sso-access-base/bin/sso-access.js check --stack "$STACK"',
-        'node .sso-access-base/bin/sso-access.js diff --base "origin/${{ github.base_ref }}" --stack "$STACK" --format markdown > access-diff.md\ncat access-diff.md >> "$GITHUB_STEP_SUMMARY"',
-        "npm ci --ignore-scripts",
-        "npx tsc --noEmit",
+        { path: "base", "persist-credentials": false },
+        { ref: "refs/pull/${{ github.event.pull_request.number }}/merge", path: "pr", "fetch-depth": 0, "persist-credentials": false },
       ],
     );
-    // No code of the pull request runs (an install script, a tool of its lockfile) before its review is posted.
-    const steps = review.steps.map((s) => s.uses?.split("@")[0] ?? s.run!.trim());
-    assert.ok(steps.indexOf("marocchino/sticky-pull-request-comment") < steps.indexOf("npm ci --ignore-scripts"));
-    // A fork's pull request has a read-only token and no secrets: only the steps that need neither run.
-    const sameRepository = "github.event.pull_request.head.repo.full_name == github.repository";
+    // Every command: the target branch's install, then its sso-access run in the pull request's folder.
     assert.deepEqual(
-      review.steps.filter((s) => (s as { if?: string }).if === sameRepository).map((s) => s.uses!.split("@")[0]),
-      ["marocchino/sticky-pull-request-comment", "aws-actions/configure-aws-credentials", "pulumi/actions"],
+      review.steps.filter((s) => s.run).map((s) => [(s as { "working-directory"?: string })["working-directory"], s.run!.trim()]),
+      [
+        [undefined, "npm ci --prefix base"],
+        ["pr", 'node ../base/bin/sso-access.js check --stack "$STACK"'],
+        [
+          "pr",
+          'node ../base/bin/sso-access.js diff --base "origin/$BASE_REF" --stack "$STACK" --format markdown > ../access-diff.md\ncat ../access-diff.md >> "$GITHUB_STEP_SUMMARY"',
+        ],
+      ],
     );
+    // No expression is expanded into a shell line: the branch name reaches the shell as a variable.
+    for (const line of runs(review)) assert.doesNotMatch(line, /\$\{\{/);
+    assert.deepEqual(review.steps.find((s) => s.run?.includes(" diff "))!.env, { BASE_REF: "${{ github.base_ref }}" });
     assert.deepEqual(action(review, "marocchino/sticky-pull-request-comment")[0].with, { header: "sso-access-diff", path: "access-diff.md" });
-    const [preview] = action(review, "pulumi/actions");
-    assert.equal(preview.with!.command, "preview");
-    assert.equal(preview.with!["comment-on-pr"], true);
-    assert.deepEqual(preview.env, { PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" });
-    assert.deepEqual(review.permissions, { contents: "read", "pull-requests": "write", "id-token": "write" });
-    const order = review.steps.map((s) => s.uses?.split("@")[0] ?? s.run!.trim());
-    assert.ok(order.indexOf('node .sso-access-base/bin/sso-access.js check --stack "$STACK"') < order.indexOf("pulumi/actions"), "check runs before preview");
-    assert.ok(
-      order.includes("npx tsc --noEmit") && order.indexOf("npx tsc --noEmit") < order.indexOf("pulumi/actions"),
-      "the code is type-checked before preview",
+    assert.deepEqual(
+      review.steps.map((s) => s.uses?.split("@")[0] ?? "run"),
+      ["actions/checkout", "actions/checkout", "actions/setup-node", "run", "run", "run", "marocchino/sticky-pull-request-comment"],
     );
+  });
+
+  it("preview: the pull request's code, type-checked, previewed with credentials that cannot change anything", () => {
+    const preview = WORKFLOW.jobs.preview;
+    assert.deepEqual(preview.permissions, { contents: "read", "id-token": "write" });
+    assert.deepEqual(
+      action(preview, "actions/checkout").map((s) => s.with),
+      [{ "persist-credentials": false }],
+    );
+    assert.deepEqual(runs(preview), ["npm ci --ignore-scripts", "npx tsc --noEmit"]);
+    const [aws] = action(preview, "aws-actions/configure-aws-credentials");
+    assert.equal(aws.with!["role-to-assume"], "${{ secrets.AWS_PREVIEW_ROLE_ARN }}");
+    const [pulumi] = action(preview, "pulumi/actions");
+    assert.deepEqual(pulumi.with, { command: "preview", "stack-name": "${{ env.STACK }}", "comment-on-summary": true });
+    assert.deepEqual(pulumi.env, { PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_PREVIEW_TOKEN }}" });
+    const order = preview.steps.map((s) => s.uses?.split("@")[0] ?? s.run!.trim());
+    assert.ok(order.indexOf("npx tsc --noEmit") < order.indexOf("pulumi/actions"), "the code is type-checked before preview");
   });
 
   it("deploy: check, then pulumi up, one at a time", () => {
@@ -85,10 +101,11 @@ describe(".github/workflows/access.yml", () => {
     assert.equal(up.with!.command, "up");
     assert.equal(up.with!["stack-name"], "${{ env.STACK }}");
     assert.deepEqual(deploy.permissions, { contents: "read", "id-token": "write" });
+    assert.equal((deploy as unknown as { environment: string }).environment, "production");
   });
 
   it("every sso-access command line it runs exists, with options the command documents", () => {
-    const lines = Object.values(WORKFLOW.jobs).flatMap((j) => j.steps.flatMap((s) => (s.run ?? "").split("\n")));
+    const lines = [WORKFLOW, REVIEW].flatMap((w) => Object.values(w.jobs).flatMap((j) => j.steps.flatMap((s) => (s.run ?? "").split("\n"))));
     const commands = lines.filter((l) => /(npx sso-access|bin\/sso-access\.js) /.test(l));
     assert.equal(commands.length, 3);
     for (const line of commands) {
@@ -105,7 +122,7 @@ describe(".github/workflows/access.yml", () => {
   });
 
   it("the README documents every secret and variable it uses, each as what it is", () => {
-    const secrets = ["AWS_DEPLOY_ROLE_ARN", "AWS_PREVIEW_ROLE_ARN", "PULUMI_ACCESS_TOKEN"];
+    const secrets = ["AWS_DEPLOY_ROLE_ARN", "AWS_PREVIEW_ROLE_ARN", "PULUMI_ACCESS_TOKEN", "PULUMI_PREVIEW_TOKEN"];
     const variables = ["AWS_REGION", "PULUMI_STACK"];
     // Every value (or key) of the workflow that reads a secret or a variable, where it sits; steps by name.
     const reads: [string, string][] = [];
@@ -123,17 +140,16 @@ describe(".github/workflows/access.yml", () => {
         }
       }
     };
-    visit(WORKFLOW, "");
+    visit({ access: WORKFLOW, "access-review": REVIEW }, "");
     assert.deepEqual(reads, [
-      ["env.STACK", "${{ vars.PULUMI_STACK || 'prod' }}"],
-      ["jobs.review.steps[AWS credentials (read-only role, for preview)].with.role-to-assume", "${{ secrets.AWS_PREVIEW_ROLE_ARN }}"],
-      ["jobs.review.steps[AWS credentials (read-only role, for preview)].with.aws-region", "${{ vars.AWS_REGION || 'us-east-1' }}"],
-      // Provided by GitHub to every workflow run: nothing to set up, so not in the README's table.
-      ["jobs.review.steps[pulumi preview].with.github-token", "${{ secrets.GITHUB_TOKEN }}"],
-      ["jobs.review.steps[pulumi preview].env.PULUMI_ACCESS_TOKEN", "${{ secrets.PULUMI_ACCESS_TOKEN }}"],
-      ["jobs.deploy.steps[AWS credentials (deploy role)].with.role-to-assume", "${{ secrets.AWS_DEPLOY_ROLE_ARN }}"],
-      ["jobs.deploy.steps[AWS credentials (deploy role)].with.aws-region", "${{ vars.AWS_REGION || 'us-east-1' }}"],
-      ["jobs.deploy.steps[pulumi up].env.PULUMI_ACCESS_TOKEN", "${{ secrets.PULUMI_ACCESS_TOKEN }}"],
+      ["access.env.STACK", "${{ vars.PULUMI_STACK || 'prod' }}"],
+      ["access.jobs.preview.steps[AWS credentials (read-only role, for preview)].with.role-to-assume", "${{ secrets.AWS_PREVIEW_ROLE_ARN }}"],
+      ["access.jobs.preview.steps[AWS credentials (read-only role, for preview)].with.aws-region", "${{ vars.AWS_REGION || 'us-east-1' }}"],
+      ["access.jobs.preview.steps[pulumi preview].env.PULUMI_ACCESS_TOKEN", "${{ secrets.PULUMI_PREVIEW_TOKEN }}"],
+      ["access.jobs.deploy.steps[AWS credentials (deploy role)].with.role-to-assume", "${{ secrets.AWS_DEPLOY_ROLE_ARN }}"],
+      ["access.jobs.deploy.steps[AWS credentials (deploy role)].with.aws-region", "${{ vars.AWS_REGION || 'us-east-1' }}"],
+      ["access.jobs.deploy.steps[pulumi up].env.PULUMI_ACCESS_TOKEN", "${{ secrets.PULUMI_ACCESS_TOKEN }}"],
+      ["access-review.env.STACK", "${{ vars.PULUMI_STACK || 'prod' }}"],
     ]);
     for (const name of secrets)
       assert.ok(
@@ -153,8 +169,9 @@ describe(".github/workflows/access.yml", () => {
     const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
     const rows = [...section.matchAll(/^\| `([^`]+)` \| ([a-z]+) \| \S.*\|$/gm)].map((m) => [m[1], m[2]]);
     assert.deepEqual(rows, [
-      ["PULUMI_ACCESS_TOKEN", "secret"],
+      ["PULUMI_PREVIEW_TOKEN", "secret"],
       ["AWS_PREVIEW_ROLE_ARN", "secret"],
+      ["PULUMI_ACCESS_TOKEN", "secret"],
       ["AWS_DEPLOY_ROLE_ARN", "secret"],
       ["PULUMI_STACK", "variable"],
       ["AWS_REGION", "variable"],
