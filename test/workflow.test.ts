@@ -48,14 +48,21 @@ describe(".github/workflows", () => {
       action(review, "actions/checkout").map((s) => s.with),
       [
         { path: "base", "persist-credentials": false },
-        { ref: "refs/pull/${{ github.event.pull_request.number }}/merge", path: "pr", "fetch-depth": 0, "persist-credentials": false },
+        {
+          ref: "refs/pull/${{ github.event.pull_request.number }}/merge",
+          path: "pr",
+          "fetch-depth": 0,
+          "persist-credentials": false,
+          // A fork's files are data here, never run: actions/checkout refuses them in pull_request_target otherwise.
+          "allow-unsafe-pr-checkout": true,
+        },
       ],
     );
     // Every command: the target branch's install, then its sso-access run in the pull request's folder.
     assert.deepEqual(
       review.steps.filter((s) => s.run).map((s) => [(s as { "working-directory"?: string })["working-directory"], s.run!.trim()]),
       [
-        [undefined, "npm ci --prefix base"],
+        [undefined, "npm ci --prefix base --omit=dev"],
         ["pr", 'node ../base/bin/sso-access.js check --stack "$STACK"'],
         [
           "pr",
@@ -69,7 +76,8 @@ describe(".github/workflows", () => {
     assert.deepEqual(action(review, "marocchino/sticky-pull-request-comment")[0].with, { header: "sso-access-diff", path: "access-diff.md" });
     assert.deepEqual(
       review.steps.map((s) => s.uses?.split("@")[0] ?? "run"),
-      ["actions/checkout", "actions/checkout", "actions/setup-node", "run", "run", "run", "marocchino/sticky-pull-request-comment"],
+      // The target branch's code is installed before any file of the pull request is on the machine.
+      ["actions/checkout", "actions/setup-node", "run", "actions/checkout", "run", "run", "marocchino/sticky-pull-request-comment"],
     );
   });
 
@@ -88,6 +96,14 @@ describe(".github/workflows", () => {
     assert.deepEqual(pulumi.env, { PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_PREVIEW_TOKEN }}" });
     const order = preview.steps.map((s) => s.uses?.split("@")[0] ?? s.run!.trim());
     assert.ok(order.indexOf("npx tsc --noEmit") < order.indexOf("pulumi/actions"), "the code is type-checked before preview");
+  });
+
+  it("every action is pinned to a commit, with its release in a comment", () => {
+    const uses = ["access.yml", "access-review.yml"].flatMap((file) =>
+      [...fs.readFileSync(path.join(ROOT, ".github/workflows", file), "utf8").matchAll(/^\s*(?:- )?uses: (.*)$/gm)].map((m) => m[1]),
+    );
+    assert.equal(uses.length, 12);
+    for (const use of uses) assert.match(use, /^[\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   });
 
   it("deploy: check, then pulumi up, one at a time", () => {
