@@ -7,18 +7,21 @@ export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 export type TextResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly problems: Problem[] };
 
-/** Reads a UTF-8 text file for parsing, refusing what is missing, too large or not UTF-8, with a located problem. */
-export function readText(file: string, shownName: string): TextResult {
+/**
+ * Reads a UTF-8 text file for parsing, refusing what is missing, too large or not UTF-8, with a located problem.
+ * `expected` names what the file should be, for those messages; `maxBytes` is the largest accepted.
+ */
+export function readText(file: string, shownName: string, expected = "an access matrix such as access.yaml", maxBytes = MAX_FILE_BYTES): TextResult {
   const fail = (message: string): TextResult => ({ ok: false, problems: [{ file: shownName, line: 1, column: 1, path: "<root>", message }] });
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
   } catch {
-    return fail("the file does not exist; name an access matrix such as access.yaml");
+    return fail(`the file does not exist; name ${expected}`);
   }
-  if (!stat.isFile()) return fail("this is not a file; name an access matrix such as access.yaml");
-  if (stat.size > MAX_FILE_BYTES) {
-    return fail(`the file has ${stat.size} bytes; the limit is ${MAX_FILE_BYTES} (${MAX_FILE_BYTES / 1024 / 1024} MB): is this the right file?`);
+  if (!stat.isFile()) return fail(`this is not a file; name ${expected}`);
+  if (stat.size > maxBytes) {
+    return fail(`the file has ${stat.size} bytes; the limit is ${maxBytes} (${maxBytes / 1024 / 1024} MB): is this the right file?`);
   }
   return decodeText(fs.readFileSync(file), shownName);
 }

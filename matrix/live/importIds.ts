@@ -1,0 +1,101 @@
+import { TYPE, planDecls, type Plan } from "../expand/plan";
+import { assignmentName } from "../expand/names";
+import type { Snapshot } from "./snapshot";
+import { groupName } from "./state";
+
+/**
+ * The import id of every AWS resource a plan declares that exists in a snapshot, in the formats of the provider's
+ * `## Import` sections (test/adopt.test.ts reads them from @pulumi/aws): `pulumi up` with these ids takes over
+ * what exists instead of creating it. Note the order: the exclusive policy attachments take
+ * `instanceArn,permissionSetArn`, the permission set, its inline policy and its boundary `permissionSetArn,instanceArn`.
+ */
+
+/** adopt.json: import ids by resource type token, then by logical name. */
+export interface AdoptFile {
+  readonly version: 1;
+  readonly instanceArn: string;
+  readonly identityStoreId: string;
+  readonly resources: { readonly [type: string]: { readonly [logicalName: string]: string } };
+}
+
+export const importId = {
+  permissionSet: (setArn: string, instanceArn: string) => `${setArn},${instanceArn}`,
+  policyAttachmentsExclusive: (instanceArn: string, setArn: string) => `${instanceArn},${setArn}`,
+  inlinePolicy: (setArn: string, instanceArn: string) => `${setArn},${instanceArn}`,
+  permissionsBoundary: (setArn: string, instanceArn: string) => `${setArn},${instanceArn}`,
+  identityStoreEntity: (identityStoreId: string, id: string) => `${identityStoreId}/${id}`,
+  accountAssignment: (principalId: string, principalType: string, accountId: string, setArn: string, instanceArn: string) =>
+    `${principalId},${principalType},${accountId},AWS_ACCOUNT,${setArn},${instanceArn}`,
+};
+
+/** Import ids for the plan's AWS resources found in the snapshot; a resource the snapshot lacks gets none (it is created). */
+export function importIdsOf(plan: Plan, snapshot: Snapshot): AdoptFile {
+  const { InstanceArn: instance, IdentityStoreId: store } = snapshot.instance;
+  const setArn = new Map(snapshot.permissionSets.map((s) => [s.Name, s.PermissionSetArn]));
+  const groupKeys = new Map(plan.groups.map((g) => [g.name, (g.children.find((d) => d.type === TYPE.group)?.inputs.displayName as string) ?? g.name]));
+  const groupId = new Map(snapshot.groups.map((g) => [groupName(g), g.GroupId]));
+  const userId = new Map(snapshot.users.map((u) => [u.UserName, u.UserId]));
+  const membershipId = new Map(snapshot.groupMemberships.map((m) => [`${m.GroupId}/${m.MemberId.UserId}`, m.MembershipId]));
+  const resources: Record<string, Record<string, string>> = {};
+  const put = (type: string, name: string, id: string | undefined) => {
+    if (id !== undefined) (resources[type] ??= {})[name] = id;
+  };
+  const withSet = (set: string, make: (arn: string) => string) => (setArn.has(set) ? make(setArn.get(set)!) : undefined);
+  for (const part of plan.permissionSets) {
+    for (const d of part.children) {
+      switch (d.type) {
+        case TYPE.permissionSet:
+          put(
+            d.type,
+            d.name,
+            withSet(part.name, (arn) => importId.permissionSet(arn, instance)),
+          );
+          break;
+        case TYPE.managedPolicies:
+        case TYPE.customerManagedPolicies:
+          put(
+            d.type,
+            d.name,
+            withSet(part.name, (arn) => importId.policyAttachmentsExclusive(instance, arn)),
+          );
+          break;
+        case TYPE.inlinePolicy:
+          put(
+            d.type,
+            d.name,
+            withSet(part.name, (arn) => importId.inlinePolicy(arn, instance)),
+          );
+          break;
+        case TYPE.permissionsBoundary:
+          put(
+            d.type,
+            d.name,
+            withSet(part.name, (arn) => importId.permissionsBoundary(arn, instance)),
+          );
+          break;
+      }
+    }
+  }
+  for (const d of planDecls(plan)) {
+    if (d.type === TYPE.user) put(d.type, d.name, userId.has(d.name) ? importId.identityStoreEntity(store, userId.get(d.name)!) : undefined);
+    if (d.type === TYPE.group) {
+      const id = groupId.get(d.inputs.displayName as string);
+      put(d.type, d.name, id === undefined ? undefined : importId.identityStoreEntity(store, id));
+    }
+    if (d.type === TYPE.groupMembership) {
+      // `<group key>/<user name>`: group keys hold no "/".
+      const slash = d.name.indexOf("/");
+      const [group, user] = [groupId.get(groupKeys.get(d.name.slice(0, slash))!), userId.get(d.name.slice(slash + 1))];
+      const id = group === undefined || user === undefined ? undefined : membershipId.get(`${group}/${user}`);
+      put(d.type, d.name, id === undefined ? undefined : importId.identityStoreEntity(store, id));
+    }
+  }
+  for (const row of plan.assignments) {
+    const principalId = row.principalType === "GROUP" ? groupId.get(groupKeys.get(row.principalName)!) : userId.get(row.principalName);
+    const arn = setArn.get(row.permissionSet);
+    const name = assignmentName(row.principalType, row.principalName, row.permissionSet, row.accountId);
+    if (principalId !== undefined && arn !== undefined)
+      put(TYPE.accountAssignment, name, importId.accountAssignment(principalId, row.principalType, row.accountId, arn, instance));
+  }
+  return { version: 1, instanceArn: instance, identityStoreId: store, resources };
+}
