@@ -6,6 +6,7 @@ import { loadMatrixFile } from "./matrix/checks/pipeline";
 import type { Plan } from "./matrix/expand/plan";
 import { MatrixError } from "./matrix/common/problems";
 import { checkRemovals, deployedOf, removalVerdict } from "./matrix/review/removalGuard";
+import { importsFor, loadAdoptFile } from "./matrix/live/importIds";
 
 // The program: stack config in, the access matrix validated and expanded, the removal guard, one component,
 // outputs out. Nothing is declared until the file is valid and the guard lets the change through.
@@ -17,7 +18,9 @@ export = async () => {
   const deployed = deployedOf(plan, setting("instanceArn") ?? "", setting("identityStoreId") ?? "");
   const number = (key: string) => (setting(key) === undefined ? undefined : Number(setting(key)));
   const limits = { maxShare: number("maxRemovalShare"), maxCount: number("maxRemovals"), allow: setting("allowRemovals") };
-  const removals = checkRemovals(await previousDeployment(), deployed, limits);
+  const previous = await previousDeployment();
+  const adoption = adoptionOf(setting("adoptFile"), plan, previous !== undefined, setting("instanceArn"), setting("identityStoreId"));
+  const removals = checkRemovals(previous, deployed, limits);
   const stop = removalVerdict(removals, limits);
   if (stop) throw new pulumi.RunError(stop);
   if (removals.reasons.length)
@@ -25,8 +28,9 @@ export = async () => {
 
   const access = new AccessMatrix(plan.root.name, {
     plan,
-    instanceArn: setting("instanceArn"),
-    identityStoreId: setting("identityStoreId"),
+    instanceArn: setting("instanceArn") ?? adoption?.instanceArn,
+    identityStoreId: setting("identityStoreId") ?? adoption?.identityStoreId,
+    imports: adoption?.imports,
   });
   await access.ready;
   return {
@@ -41,6 +45,36 @@ export = async () => {
     deployed: pulumi.secret(deployed),
   };
 };
+
+/**
+ * The import ids of `sso-access:adoptFile` (adopt.json), for the stack's first deployment only: once the stack has
+ * deployed, what it declares is its own, and importing again would take over whatever exists under those ids.
+ */
+function adoptionOf(file: string | undefined, plan: Plan, deployedBefore: boolean, instanceArn?: string, identityStoreId?: string) {
+  if (file === undefined) return undefined;
+  if (deployedBefore)
+    throw new pulumi.RunError(
+      `sso-access:adoptFile is for a stack's first deployment, and this stack has deployed already: remove the key (pulumi config rm sso-access:adoptFile); nothing was changed`,
+    );
+  const loaded = loadAdoptFile(file);
+  if (!loaded.ok) throw new pulumi.RunError(new MatrixError(loaded.problems).message.replace("in the access matrix", `in ${file}`));
+  const adopt = loaded.value;
+  for (const [key, configured, adopted] of [
+    ["instanceArn", instanceArn, adopt.instanceArn],
+    ["identityStoreId", identityStoreId, adopt.identityStoreId],
+  ] as const) {
+    if (configured !== undefined && configured !== adopted)
+      throw new pulumi.RunError(
+        `sso-access:${key} is ${configured}, but ${file} was adopted from ${adopted}: adopt a snapshot of this stack's instance; nothing was changed`,
+      );
+  }
+  const { imports, unknown } = importsFor(plan, adopt);
+  if (unknown.length)
+    pulumi.log.warn(
+      `${file} names ${unknown.length} resource(s) the access file no longer declares, which are left as they are: ${unknown.slice(0, 5).join(", ")}${unknown.length > 5 ? ", ..." : ""}`,
+    );
+  return { imports, instanceArn: adopt.instanceArn, identityStoreId: adopt.identityStoreId };
+}
 
 /**
  * The plan of the access matrix, or a RunError listing its located problems (no stack trace). Only the plan leaves

@@ -1,4 +1,9 @@
+import { createHash } from "node:crypto";
 import { dump } from "js-yaml";
+import { expand } from "../matrix/expand/expand";
+import { TYPE } from "../matrix/expand/plan";
+import type { Snapshot } from "../matrix/live/snapshot";
+import { groupMembers } from "../matrix/model/members";
 import { expandAssignments } from "../matrix/expand/assignments";
 import type { InventoryAccount } from "../matrix/model/accounts";
 import { loadMatrixText } from "../matrix/checks/pipeline";
@@ -21,7 +26,7 @@ export const SIZES = {
 export type Size = keyof typeof SIZES;
 
 /** mulberry32: a small, fast, seeded generator (the same numbers on every machine). */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -179,4 +184,78 @@ export function generateWide(edit?: keyof typeof WIDE_EDITS): Matrix {
   };
   if (edit) WIDE_EDITS[edit](matrix);
   return matrix;
+}
+
+/**
+ * The snapshot a live Identity Center would give after deploying `matrix`: the AWS API shapes, ids derived from
+ * names (the same matrix gives the same snapshot). External groups and users exist with external ids, as an
+ * identity provider would have made them, with their members left out (the file does not know them).
+ */
+export function snapshotOf(matrix: Matrix): Snapshot {
+  const valid = loadGenerated(matrix);
+  const plan = expand(valid);
+  const hex = (text: string, length: number) => createHash("sha256").update(text).digest("hex").slice(0, length);
+  const uuid = (text: string) => hex(text, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
+  const instance = `ssoins-${hex("instance", 16)}`;
+  const setArn = (name: string) => `arn:aws:sso:::permissionSet/${instance}/ps-${hex(name, 16)}`;
+  const groupId = (key: string) => uuid(`group ${key}`);
+  const userId = (name: string) => uuid(`user ${name}`);
+  const idp = [{ Issuer: "https://idp.example.org", Id: "synthetic" }];
+  const of = (part: (typeof plan.permissionSets)[number], type: string) =>
+    part.children.find((d) => d.type === type)?.inputs as Record<string, unknown> | undefined;
+  return {
+    version: 1,
+    region: matrix.identityCenter.region,
+    instance: { InstanceArn: `arn:aws:sso:::instance/${instance}`, IdentityStoreId: `d-${hex("store", 10)}` },
+    managementAccountId: Object.values(matrix.accounts).find((a) => a.management)?.id,
+    accounts: Object.entries(matrix.accounts).map(([name, a]) => ({
+      Id: a.id,
+      Name: name,
+      Status: "ACTIVE" as const,
+      Path: a.ou ? a.ou.split("/") : [],
+      Tags: Object.entries(a.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+    })),
+    permissionSets: plan.permissionSets.map((part) => {
+      const set = of(part, TYPE.permissionSet)!;
+      const inline = of(part, TYPE.inlinePolicy)?.inlinePolicy as string | undefined;
+      return {
+        PermissionSetArn: setArn(part.name),
+        Name: part.name,
+        ...(set.description !== undefined ? { Description: set.description as string } : {}),
+        SessionDuration: set.sessionDuration as string,
+        AttachedManagedPolicies: (of(part, TYPE.managedPolicies)!.managedPolicyArns as string[]).map((Arn) => ({ Name: Arn.split("/").pop()!, Arn })),
+        CustomerManagedPolicyReferences: (of(part, TYPE.customerManagedPolicies)!.customerManagedPolicyReferences as { name: string; path: string }[]).map(
+          (p) => ({ Name: p.name, Path: p.path }),
+        ),
+        ...(inline !== undefined ? { InlinePolicy: inline } : {}),
+      };
+    }),
+    groups: Object.entries(matrix.groups ?? {}).map(([key, g]) => ({
+      GroupId: groupId(key),
+      DisplayName: g.displayName ?? key,
+      ...(g.description !== undefined ? { Description: g.description } : {}),
+      ExternalIds: g.external ? idp : [],
+    })),
+    users: Object.entries(matrix.users ?? {}).map(([name, u]) => ({
+      UserId: userId(name),
+      UserName: name,
+      ...(u.external
+        ? { DisplayName: name, Name: { GivenName: name, FamilyName: name }, Emails: [{ Value: `${name}@idp.example.org`, Primary: true }], ExternalIds: idp }
+        : {
+            DisplayName: u.displayName,
+            Name: { GivenName: u.givenName, FamilyName: u.familyName },
+            Emails: [{ Value: u.email, Primary: true }],
+            ExternalIds: [],
+          }),
+    })),
+    groupMemberships: [...groupMembers(matrix)].flatMap(([group, members]) =>
+      members.map((user) => ({ MembershipId: uuid(`membership ${group} ${user}`), GroupId: groupId(group), MemberId: { UserId: userId(user) } })),
+    ),
+    accountAssignments: plan.assignments.map((row) => ({
+      AccountId: row.accountId,
+      PermissionSetArn: setArn(row.permissionSet),
+      PrincipalType: row.principalType,
+      PrincipalId: row.principalType === "GROUP" ? groupId(row.principalName) : userId(row.principalName),
+    })),
+  };
 }

@@ -7,6 +7,9 @@ import { registerCheck } from "./commands/check";
 import { EXIT, EXIT_CODES, UsageError, commandContext, type RegisterCommand } from "./commands/context";
 import { registerDiff } from "./commands/diff";
 import { registerPlan } from "./commands/plan";
+import { registerAdopt } from "./commands/adopt";
+import { registerDrift } from "./commands/drift";
+import { registerVerifyImport } from "./commands/verifyImport";
 import { registerSchema } from "./commands/schema";
 import { registerWho } from "./commands/who";
 import { GitError } from "./git";
@@ -34,7 +37,17 @@ const SYSTEM_ERRORS: Record<string, string> = {
 const VERSION = (JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as { version: string }).version;
 
 /** The commands, in the order `sso-access --help` lists them. */
-const COMMANDS: readonly RegisterCommand[] = [registerCheck, registerPlan, registerWho, registerDiff, registerAwsConfig, registerSchema];
+const COMMANDS: readonly RegisterCommand[] = [
+  registerCheck,
+  registerPlan,
+  registerWho,
+  registerDiff,
+  registerDrift,
+  registerAdopt,
+  registerVerifyImport,
+  registerAwsConfig,
+  registerSchema,
+];
 
 /** The top-level program: name, version, help, suggestions; errors are thrown (exitOverride), output goes to `io`. */
 function buildProgram(io: Io): Command {

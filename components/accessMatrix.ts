@@ -13,6 +13,11 @@ export interface AccessMatrixArgs {
   readonly instanceArn?: string;
   /** Identity store id of the instance; looked up with ssoadmin.getInstances when not given. */
   readonly identityStoreId?: string;
+  /**
+   * Import ids by declaration key (`type::name`), from the adopt file of `sso-access adopt`: each such resource is
+   * taken over from what exists instead of created. Only for a stack's first deployment.
+   */
+  readonly imports?: ReadonlyMap<string, string>;
 }
 
 /** The whole access matrix of one organization: the provider, permission sets, users, groups and assignments. */
@@ -50,7 +55,7 @@ export class AccessMatrix extends pulumi.ComponentResource {
     const instance = findInstance(args, plan.settings.region, provider, this);
     // At the top of the stack, this component's URN is known now: users' aliases need it for their former parents.
     const ownUrn = opts?.parent ? undefined : `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${TYPE.root}::${name}`;
-    const declarations = new Declarations(instance, provider);
+    const declarations = new Declarations(instance, provider, args.imports);
 
     const keepAlive = pulumi.runtime.rpcKeepAlive();
     const declared = this.declareAll(plan, declarations, ownUrn);

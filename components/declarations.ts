@@ -57,6 +57,8 @@ export class Declarations {
   constructor(
     private readonly instance: Instance,
     private readonly provider: pulumi.ProviderResource,
+    /** Import ids by declaration key (`type::name`): such a resource is taken over, not created (sso-access adopt). */
+    private readonly imports: ReadonlyMap<string, string> = new Map(),
   ) {}
 
   /**
@@ -76,6 +78,7 @@ export class Declarations {
         provider: this.provider,
         ...(decl.dependsOn.length ? { dependsOn: this.after(decl.dependsOn) } : {}),
         ...(decl.formerParent ? { aliases: [{ parent: childUrn(decl.formerParent.name, decl.formerParent.type, parent, parentUrn) }] } : {}),
+        ...(this.imports.has(decl.key) ? { import: this.imports.get(decl.key) } : {}),
       });
       this.resources.set(decl.key, resource);
       this.declaredSinceBreath++;

@@ -23,6 +23,8 @@ export interface Registration {
   readonly urn: string;
   /** The URNs of its aliases, each as the engine derives it from the alias's parent URN, this type and name. */
   readonly aliases: string[];
+  /** The id it is imported with (the `import` resource option), if any. */
+  readonly importId?: string;
   /** Position in registration order. */
   readonly order: number;
 }
@@ -88,6 +90,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       dependencies: (meta?.dependencies ?? []).map(keyOfUrn),
       urn: childUrn(meta?.parent ?? "", args.type, args.name),
       aliases: (meta?.aliasParents ?? []).map((parent) => childUrn(parent, args.type, args.name)),
+      ...(args.id ? { importId: args.id } : {}),
       order: this.registrations.length,
     });
     const computed: Record<string, unknown> = {};

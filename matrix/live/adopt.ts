@@ -136,18 +136,60 @@ function keyFrom(name: string, allowed: RegExp, disallowed: RegExp, fallback: st
   return key;
 }
 
-function writeDraft(snapshot: Snapshot, options: AdoptOptions, dropped: { [K in Entity["kind"]]: Set<string> }, renamedAccounts: ReadonlySet<string>) {
-  const leftOut: LeftOut[] = [];
-  const external: LeftOut[] = [];
+/** What every section of a draft shares: the snapshot, what earlier rounds dropped, and what is noted on the way. */
+interface Draft {
+  readonly snapshot: Snapshot;
+  readonly options: AdoptOptions;
+  readonly dropped: { readonly [K in Entity["kind"]]: ReadonlySet<string> };
+  readonly leftOut: LeftOut[];
+  readonly external: LeftOut[];
+  readonly entities: Map<string, Entity>;
+  readonly labels: Map<string, string>;
+  track(kind: Entity["kind"], key: string, label: string): void;
+}
+
+function writeDraft(snapshot: Snapshot, options: AdoptOptions, dropped: Draft["dropped"], renamedAccounts: ReadonlySet<string>) {
   const entities = new Map<string, Entity>();
   const labels = new Map<string, string>();
-  const track = (kind: Entity["kind"], key: string, label: string) => {
-    entities.set(formatPath([kind, key]), { kind, key });
-    labels.set(`${kind}\u0000${key}`, label);
+  const draft: Draft = {
+    snapshot,
+    options,
+    dropped,
+    leftOut: [],
+    external: [],
+    entities,
+    labels,
+    track(kind, key, label) {
+      entities.set(formatPath([kind, key]), { kind, key });
+      labels.set(`${kind}\u0000${key}`, label);
+    },
   };
-  const partition = partitionOf(snapshot.region);
+  const { accounts, accountKey } = draftAccounts(draft, renamedAccounts);
+  const { permissionSets, files } = draftPermissionSets(draft);
+  const { users, userKey } = draftUsers(draft);
+  const { groups, groupKey } = draftGroups(draft, userKey);
+  const { assignments, inferred } = draftAssignments(draft, { accounts, accountKey, permissionSets, userKey, groupKey });
+  const matrix: Matrix = {
+    version: 1,
+    identityCenter: { startUrl: options.startUrl ?? `https://${snapshot.instance.IdentityStoreId}.awsapps.com/start`, region: snapshot.region },
+    accounts,
+    ...(Object.keys(permissionSets).length ? { permissionSets } : {}),
+    ...(Object.keys(groups).length ? { groups } : {}),
+    ...(Object.keys(users).length ? { users } : {}),
+    ...(assignments.length ? { assignments } : {}),
+  };
+  const text = `# The access matrix adopted from a snapshot of Identity Center (sso-access adopt): review adopt-report.md.\n${dump(matrix, { lineWidth: 160, noRefs: true })}`;
+  const kept: Kept = {
+    accounts: new Set(Object.values(accounts).map((a) => a.id)),
+    permissionSets: new Set(Object.keys(permissionSets)),
+    groups: new Set(groupKey.keys()),
+    users: new Set(userKey.keys()),
+  };
+  return { text, files, entities, labels, leftOut: draft.leftOut, external: draft.external, inferred, kept };
+}
 
-  // Accounts: active ones, keyed by their name.
+/** Accounts: the active ones, keyed by their name. */
+function draftAccounts({ snapshot, dropped, leftOut, track }: Draft, renamedAccounts: ReadonlySet<string>) {
   const accounts: Record<string, Account> = {};
   const accountKey = new Map<string, string>();
   const accountKeys = new Set<string>();
@@ -156,9 +198,10 @@ function writeDraft(snapshot: Snapshot, options: AdoptOptions, dropped: { [K in 
       leftOut.push({ what: `account ${accountLabel(a.Name, a.Id)}`, why: `it is ${a.Status}: Identity Center cannot assign access there` });
       continue;
     }
+    // A key the checks refused in an earlier round (a look-alike of another) becomes the account id's.
     const fallback = `account-${a.Id}`;
-    const key = renamedAccounts.has(a.Name) ? fallback : keyFrom(a.Name, ACCOUNT_KEY, /[^\w.+@-]/g, fallback, accountKeys, 64);
-    accountKeys.add(key);
+    let key = keyFrom(a.Name, ACCOUNT_KEY, /[^\w.+@-]/g, fallback, accountKeys, 64);
+    if (renamedAccounts.has(key)) accountKeys.add((key = fallback));
     accountKey.set(a.Id, key);
     track("accounts", key, `account ${accountLabel(a.Name, a.Id)}`);
     const ou = a.Path?.join("/");
@@ -188,8 +231,12 @@ function writeDraft(snapshot: Snapshot, options: AdoptOptions, dropped: { [K in 
     };
   }
   for (const key of [...accountKeys]) if (dropped.accounts.has(key)) delete accounts[key];
+  return { accounts, accountKey };
+}
 
-  // Permission sets, by name; an inline policy goes to a file beside access.yaml.
+/** Permission sets, by name; an inline policy goes to a file beside access.yaml. */
+function draftPermissionSets({ snapshot, dropped, track }: Draft) {
+  const partition = partitionOf(snapshot.region);
   const files = new Map<string, string>();
   const permissionSets: Record<string, PermissionSet> = {};
   for (const s of [...snapshot.permissionSets].sort((x, y) => byText(x.Name, y.Name))) {
@@ -226,9 +273,14 @@ function writeDraft(snapshot: Snapshot, options: AdoptOptions, dropped: { [K in 
     if (s.Tags?.length) set.tags = Object.fromEntries(s.Tags.map((t) => [t.Key, t.Value]));
     permissionSets[s.Name] = set;
   }
+  return { permissionSets, files };
+}
 
-  // Users, by user name: created here, or looked up (external) when an identity provider provisions them or the
-  // format cannot express them.
+/**
+ * Users, by user name: created here, or looked up (external) when an identity provider provisions them or the
+ * format cannot express them.
+ */
+function draftUsers({ snapshot, dropped, external, track }: Draft) {
   const users: Record<string, User> = {};
   const userKey = new Map<string, string>();
   for (const u of [...snapshot.users].sort((x, y) => byText(x.UserName, y.UserName))) {
@@ -252,8 +304,11 @@ function writeDraft(snapshot: Snapshot, options: AdoptOptions, dropped: { [K in 
     }
     users[u.UserName] = { displayName: u.DisplayName!, givenName: u.Name!.GivenName!, familyName: u.Name!.FamilyName!, email: email! };
   }
+  return { users, userKey };
+}
 
-  // Groups, keyed by their display name; members of the groups created here.
+/** Groups, keyed by their display name, with the members of the groups created here. */
+function draftGroups({ snapshot, dropped, external, leftOut, track }: Draft, userKey: ReadonlyMap<string, string>) {
   const groups: Record<string, Group> = {};
   const groupKey = new Map<string, string>();
   const groupKeys = new Set<string>();
@@ -288,8 +343,21 @@ function writeDraft(snapshot: Snapshot, options: AdoptOptions, dropped: { [K in 
     members.set(group, [...(members.get(group) ?? []), user]);
   }
   for (const [group, list] of members) groups[group].members = list.sort(byText);
+  return { groups, groupKey };
+}
 
-  // Assignments: per principal, the sets that reach the same accounts share an entry, with the shortest exact target.
+/** Assignments: per principal, the sets that reach the same accounts share an entry, with the shortest exact target. */
+function draftAssignments(
+  { snapshot, options, leftOut }: Draft,
+  keys: {
+    accounts: Record<string, Account>;
+    accountKey: ReadonlyMap<string, string>;
+    permissionSets: Record<string, PermissionSet>;
+    userKey: ReadonlyMap<string, string>;
+    groupKey: ReadonlyMap<string, string>;
+  },
+) {
+  const { accounts, accountKey, permissionSets, userKey, groupKey } = keys;
   const setNames = new Map(snapshot.permissionSets.filter((s) => permissionSets[s.Name]).map((s) => [s.PermissionSetArn, s.Name]));
   const setByArn = new Map(snapshot.permissionSets.map((s) => [s.PermissionSetArn, s.Name]));
   const accountName = new Map(snapshot.accounts.map((a) => [a.Id, a.Name]));
@@ -340,24 +408,7 @@ function writeDraft(snapshot: Snapshot, options: AdoptOptions, dropped: { [K in 
         });
     }
   }
-
-  const matrix: Matrix = {
-    version: 1,
-    identityCenter: { startUrl: options.startUrl ?? `https://${snapshot.instance.IdentityStoreId}.awsapps.com/start`, region: snapshot.region },
-    accounts,
-    ...(Object.keys(permissionSets).length ? { permissionSets } : {}),
-    ...(Object.keys(groups).length ? { groups } : {}),
-    ...(Object.keys(users).length ? { users } : {}),
-    ...(assignments.length ? { assignments } : {}),
-  };
-  const text = `# The access matrix adopted from a snapshot of Identity Center (sso-access adopt): review adopt-report.md.\n${dump(matrix, { lineWidth: 160, noRefs: true })}`;
-  const kept: Kept = {
-    accounts: new Set(Object.values(accounts).map((a) => a.id)),
-    permissionSets: new Set(Object.keys(permissionSets)),
-    groups: new Set(groupKey.keys()),
-    users: new Set(userKey.keys()),
-  };
-  return { text, files, entities, labels, leftOut, external, inferred, kept };
+  return { assignments, inferred };
 }
 
 /** Whether the snapshot lists both ends of a membership. */

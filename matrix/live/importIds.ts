@@ -1,6 +1,12 @@
-import { TYPE, planDecls, type Plan } from "../expand/plan";
+import { z } from "zod";
+import { byText } from "../common/order";
+import { sortProblems, type Problem } from "../common/problems";
+import { readText } from "../read/source";
+import { parseYaml } from "../read/yaml";
+import { zodProblems } from "../validate/zodProblems";
+import { TYPE, declKey, planDecls, type Plan } from "../expand/plan";
 import { assignmentName } from "../expand/names";
-import type { Snapshot } from "./snapshot";
+import { MAX_SNAPSHOT_BYTES, type Snapshot } from "./snapshot";
 import { groupName } from "./state";
 
 /**
@@ -98,4 +104,44 @@ export function importIdsOf(plan: Plan, snapshot: Snapshot): AdoptFile {
       put(TYPE.accountAssignment, name, importId.accountAssignment(principalId, row.principalType, row.accountId, arn, instance));
   }
   return { version: 1, instanceArn: instance, identityStoreId: store, resources };
+}
+
+const AdoptFileSchema = z.strictObject({
+  version: z.literal(1, { error: "version must be 1" }),
+  instanceArn: z.string().regex(/^arn:aws(?:-[a-z]+)*:sso:::instance\/(?:sso)?ins-[\da-f]{16}$/, "instanceArn is an Identity Center instance ARN"),
+  identityStoreId: z.string().min(1),
+  resources: z.partialRecord(
+    z.enum(Object.values(TYPE).filter((t) => t.startsWith("aws:")) as [string, ...string[]], {
+      error: "a resource type the program declares, e.g. aws:ssoadmin/permissionSet:PermissionSet",
+    }),
+    z.record(z.string(), z.string().min(1)),
+  ),
+});
+
+export type AdoptFileResult = { readonly ok: true; readonly value: AdoptFile } | { readonly ok: false; readonly problems: Problem[] };
+
+/** Reads adopt.json as the program reads it: every problem located. */
+export function loadAdoptFile(file: string, shownName = file): AdoptFileResult {
+  const text = readText(file, shownName, "the adopt.json that sso-access adopt wrote", MAX_SNAPSHOT_BYTES);
+  if (!text.ok) return text;
+  const parsed = parseYaml(text.text, shownName);
+  if (!parsed.ok) return { ok: false, problems: sortProblems(parsed.problems) };
+  const result = AdoptFileSchema.safeParse(parsed.value, { reportInput: true });
+  if (!result.success) return { ok: false, problems: sortProblems(zodProblems(result.error.issues, parsed.locator, [], AdoptFileSchema, parsed.value)) };
+  return { ok: true, value: result.data as AdoptFile };
+}
+
+/** The import id of each declaration (by `type::name`) the adopt file names; and what it names that the plan does not declare. */
+export function importsFor(plan: Plan, adoptFile: AdoptFile): { imports: Map<string, string>; unknown: string[] } {
+  const declared = new Set(planDecls(plan).map((d) => declKey(d.type, d.name)));
+  const imports = new Map<string, string>();
+  const unknown: string[] = [];
+  for (const [type, byName] of Object.entries(adoptFile.resources)) {
+    for (const [name, id] of Object.entries(byName)) {
+      const key = declKey(type, name);
+      if (declared.has(key)) imports.set(key, id);
+      else unknown.push(key);
+    }
+  }
+  return { imports, unknown: unknown.sort(byText) };
 }

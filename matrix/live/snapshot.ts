@@ -114,9 +114,10 @@ export function loadSnapshotText(text: string, shownName: string): SnapshotResul
   if (!parsed.ok) return { ok: false, problems: sortProblems(parsed.problems) };
   const { value, locator } = parsed;
   const result = SnapshotSchema.safeParse(value, { reportInput: true });
-  if (!result.success) return { ok: false, problems: sortProblems(zodProblems(result.error.issues, locator, [], SnapshotSchema, value)) };
-  const problems = consistency(result.data).map(([path, message]) => locator.problem(path, message));
-  if (problems.length) return { ok: false, problems: sortProblems(problems) };
+  // Both passes, so that every problem shows at once: the second reads the value as far as it has the right shape.
+  const problems = result.success ? [] : zodProblems(result.error.issues, locator, [], SnapshotSchema, value);
+  problems.push(...consistency(value as Snapshot).map(([path, message]) => locator.problem(path, message)));
+  if (problems.length || !result.success) return { ok: false, problems: sortProblems(problems) };
   return { ok: true, value: { file: shownName, snapshot: result.data, locator } };
 }
 
@@ -125,13 +126,22 @@ export function loadSnapshotText(text: string, shownName: string): SnapshotResul
  * makes them unique, and every permission set an assignment names listed. Principals and accounts an assignment
  * names may be missing (a deleted user's assignments stay): adopt and drift report those, they are not errors.
  */
-function consistency(snapshot: Snapshot): [DocPath, string][] {
+function consistency(raw: Snapshot): [DocPath, string][] {
   const out: [DocPath, string][] = [];
-  const unique = <T>(list: readonly T[], section: string, field: keyof T & string, what: string) => {
+  const list = <T>(value: readonly T[] | undefined): T[] => (Array.isArray(value) ? value.filter((x) => x && typeof x === "object") : []);
+  const snapshot = {
+    accounts: list(raw?.accounts),
+    permissionSets: list(raw?.permissionSets),
+    groups: list(raw?.groups),
+    users: list(raw?.users),
+    groupMemberships: list(raw?.groupMemberships),
+    accountAssignments: list(raw?.accountAssignments),
+  };
+  const unique = <T>(items: readonly T[], section: string, field: keyof T & string, what: string) => {
     const seen = new Map<unknown, number>();
-    list.forEach((item, i) => {
+    items.forEach((item, i) => {
       const value = item[field];
-      if (value === undefined) return;
+      if (typeof value !== "string") return;
       const first = seen.get(value);
       if (first !== undefined)
         out.push([
@@ -154,9 +164,11 @@ function consistency(snapshot: Snapshot): [DocPath, string][] {
     if (!sets.has(a.PermissionSetArn))
       out.push([["accountAssignments", i, "PermissionSetArn"], "no permission set of the snapshot has this ARN; list it under permissionSets"]);
   });
-  const instance = snapshot.instance.InstanceArn.slice(snapshot.instance.InstanceArn.lastIndexOf("/") + 1);
+  const instanceArn = raw?.instance?.InstanceArn;
+  if (typeof instanceArn !== "string") return out;
+  const instance = instanceArn.slice(instanceArn.lastIndexOf("/") + 1);
   snapshot.permissionSets.forEach((s, i) => {
-    if (!s.PermissionSetArn.includes(`/${instance}/`))
+    if (typeof s.PermissionSetArn === "string" && !s.PermissionSetArn.includes(`/${instance}/`))
       out.push([["permissionSets", i, "PermissionSetArn"], `this permission set belongs to another instance than ${instance}`]);
   });
   return out;

@@ -228,6 +228,9 @@ export interface FieldChange {
   readonly field: string;
   readonly declared: string | undefined;
   readonly live: string | undefined;
+  /** For a list (policies): what AWS has that the file lacks, and the reverse. */
+  readonly added?: readonly string[];
+  readonly removed?: readonly string[];
 }
 
 export interface EntityDifferences {
@@ -258,8 +261,11 @@ function entities<T extends object>(declared: ReadonlyMap<string, T>, live: Read
     if (!is) continue;
     const fields = [...new Set([...Object.keys(was), ...Object.keys(is)])].sort(byText);
     for (const field of fields) {
-      const [d, l] = [shown((was as Record<string, unknown>)[field]), shown((is as Record<string, unknown>)[field])];
-      if (d !== l) changed.push({ name, field, declared: d, live: l });
+      const [x, y] = [(was as Record<string, unknown>)[field], (is as Record<string, unknown>)[field]];
+      const [d, l] = [shown(x), shown(y)];
+      if (d === l) continue;
+      const lists = Array.isArray(x) && Array.isArray(y) ? { added: y.filter((i) => !x.includes(i)), removed: x.filter((i) => !y.includes(i)) } : {};
+      changed.push({ name, field, declared: d, live: l, ...lists });
     }
   }
   return { onlyDeclared: [...new Set(onlyDeclared)], onlyLive, changed };

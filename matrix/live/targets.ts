@@ -49,7 +49,8 @@ export function inferTarget(accounts: ReadonlySet<string>, index: TargetIndex, i
   const names = (ids: Iterable<string>) => [...ids].map((id) => index.nameOf.get(id)!).sort(byText);
   const list: InferredTarget = { target: { accounts: names(accounts) }, inferred: null };
   if (!infer) return list;
-  type Candidate = { target: Target; inferred: string; cost: number };
+  // cost: the names written; breadth: the accounts the broad part reaches, how far it grants accounts added later.
+  type Candidate = { target: Target; inferred: string; cost: number; breadth: number };
   const candidates: Candidate[] = [];
   // A base of accounts, plus the accounts it misses, less those it reaches in excess.
   const around = (base: ReadonlySet<string>, target: Target, what: string) => {
@@ -59,6 +60,7 @@ export function inferTarget(accounts: ReadonlySet<string>, index: TargetIndex, i
       target: { ...target, ...(plus.length ? { accounts: plus } : {}), ...(less.length ? { exclude: { accounts: less } } : {}) },
       inferred: `${what}${plus.length ? ` and ${plus.join(", ")}` : ""}${less.length ? ` except ${less.join(", ")}` : ""}`,
       cost: 1 + plus.length + less.length,
+      breadth: base.size,
     });
   };
   around(index.broad, { allAccounts: true }, "every account");
@@ -90,10 +92,12 @@ export function inferTarget(accounts: ReadonlySet<string>, index: TargetIndex, i
       target: { ous: top.sort(byText), ...(rest.length ? { accounts: rest } : {}) },
       inferred: `OUs ${top.join(", ")}${rest.length ? ` and ${rest.join(", ")}` : ""}`,
       cost: top.length + rest.length,
+      breadth: covered.size,
     });
   }
-  // The list wins ties: a broad target also grants accounts added later, so it must be strictly shorter.
-  const best = candidates.filter((c) => c.cost < accounts.size).sort((a, b) => a.cost - b.cost || byText(a.inferred, b.inferred))[0];
+  // The list wins ties: a broad target also grants accounts added later, so it must be strictly shorter; among
+  // broad targets as short, the narrowest.
+  const best = candidates.filter((c) => c.cost < accounts.size).sort((a, b) => a.cost - b.cost || a.breadth - b.breadth || byText(a.inferred, b.inferred))[0];
   if (!best) return list;
   // Kept only when the expansion the program uses reaches exactly these accounts.
   const reached = reachedAccounts({ permissionSets: ["-"], ...best.target }, index.inventory);

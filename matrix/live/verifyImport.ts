@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { sortProblems, type Problem } from "../common/problems";
+import { readText } from "../read/source";
+import { parseYaml } from "../read/yaml";
+import { zodProblems } from "../validate/zodProblems";
+import { MAX_SNAPSHOT_BYTES } from "./snapshot";
+
+/**
+ * The proof that a first `pulumi up` takes over and changes nothing: in the steps of `pulumi preview --json`, every
+ * AWS resource is imported with no difference, and nothing is created, updated, replaced or deleted in AWS. Recent
+ * Pulumi versions import a resource whose inputs differ and then update it, so an import alone proves nothing: its
+ * diff must be empty too.
+ */
+
+const StepSchema = z.object({
+  op: z.string().min(1),
+  urn: z.string().regex(/^urn:pulumi:/, "a step's urn starts with urn:pulumi:"),
+  diffReasons: z.array(z.string()).optional(),
+  replaceReasons: z.array(z.string()).optional(),
+  detailedDiff: z.record(z.string(), z.unknown()).nullable().optional(),
+});
+const PreviewSchema = z.object({ steps: z.array(StepSchema) });
+
+/** What the steps change outside Pulumi's own bookkeeping (component resources, the stack, the provider). */
+const HARMLESS = new Set(["same", "read", "refresh"]);
+
+export interface ImportVerdict {
+  /** AWS resources imported with no difference. */
+  readonly imported: number;
+  /** One sentence per step that is not a clean import. */
+  readonly failures: readonly string[];
+}
+
+export type VerifyResult = { readonly ok: true; readonly value: ImportVerdict } | { readonly ok: false; readonly problems: Problem[] };
+
+/** The resource type and logical name of a URN (`...::parent$type::name`). */
+function typeAndName(urn: string): [type: string, name: string] {
+  const parts = urn.split("::");
+  return [parts[2].split("$").pop()!, parts.slice(3).join("::")];
+}
+
+export function verifyImport(file: string, shownName = file): VerifyResult {
+  const text = readText(file, shownName, "the output of pulumi preview --json", MAX_SNAPSHOT_BYTES);
+  if (!text.ok) return text;
+  const parsed = parseYaml(text.text, shownName);
+  if (!parsed.ok) return { ok: false, problems: sortProblems(parsed.problems) };
+  const result = PreviewSchema.safeParse(parsed.value, { reportInput: true });
+  if (!result.success) return { ok: false, problems: sortProblems(zodProblems(result.error.issues, parsed.locator, [], PreviewSchema, parsed.value)) };
+  const failures: string[] = [];
+  let imported = 0;
+  for (const step of result.data.steps) {
+    const [type, name] = typeAndName(step.urn);
+    const aws = type.startsWith("aws:");
+    const diff = [...new Set([...(step.diffReasons ?? []), ...(step.replaceReasons ?? []), ...Object.keys(step.detailedDiff ?? {})])].sort();
+    if (aws && step.op === "import" && diff.length === 0) imported++;
+    else if (aws && step.op === "import")
+      failures.push(`${type} ${name} is imported with differences (${diff.join(", ")}): pulumi up would change it right after`);
+    else if (aws && !HARMLESS.has(step.op)) failures.push(`${type} ${name}: ${step.op}, not an import`);
+    else if (!aws && step.op !== "create" && !HARMLESS.has(step.op)) failures.push(`${type} ${name}: ${step.op}`);
+  }
+  return { ok: true, value: { imported, failures } };
+}
