@@ -10,6 +10,7 @@ import { registerPlan } from "./commands/plan";
 import { registerAdopt } from "./commands/adopt";
 import { registerDrift } from "./commands/drift";
 import { registerVerifyImport } from "./commands/verifyImport";
+import { registerSnapshot } from "./commands/snapshot";
 import { registerSchema } from "./commands/schema";
 import { registerWho } from "./commands/who";
 import { GitError } from "./git";
@@ -42,6 +43,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerPlan,
   registerWho,
   registerDiff,
+  registerSnapshot,
   registerDrift,
   registerAdopt,
   registerVerifyImport,
@@ -52,7 +54,7 @@ const COMMANDS: readonly RegisterCommand[] = [
 /** The top-level program: name, version, help, suggestions; errors are thrown (exitOverride), output goes to `io`. */
 function buildProgram(io: Io): Command {
   return new Command("sso-access")
-    .description("Offline tools for an access matrix (access.yaml) of AWS IAM Identity Center. No AWS credentials needed.")
+    .description("Tools for an access matrix (access.yaml) of AWS IAM Identity Center. Only snapshot needs AWS credentials.")
     .version(VERSION, "-V, --version")
     .helpOption("-h, --help", "show help for sso-access or a command")
     .addHelpCommand("help [command]", "show help for a command")
@@ -63,21 +65,38 @@ function buildProgram(io: Io): Command {
     .addHelpText("after", `${EXIT_CODES.slice(1)}\n\nFILE defaults to access.yaml. Run sso-access <command> --help for a command's options.`);
 }
 
-/** Runs one command line and returns its exit code. Never throws for bad input. */
-export function run(argv: readonly string[], given: Io = stdio): number {
+/** The program with every command registered, writing through the output guard; `code` is the run's exit code. */
+function prepared(given: Io) {
   // Whatever a command prints passes here: text from a file can show, never act (matrix/common/visible.ts).
   const io: Io = {
     out: (text) => given.out(safeOutput(text, given.color ? OWN_COLOURS : undefined)),
     err: (text) => given.err(safeOutput(text)),
     color: given.color,
   };
-  let code: number = EXIT.ok;
+  const state = { code: EXIT.ok as number };
   const program = buildProgram(io);
-  const context = commandContext(io, painter(io.color), (c) => void (code = c));
+  const context = commandContext(io, painter(io.color), (c) => void (state.code = c));
   for (const register of COMMANDS) register(program, context);
+  return { io, program, state };
+}
+
+/** Runs one command line and returns its exit code. Never throws for bad input. Commands that call AWS need runAsync. */
+export function run(argv: readonly string[], given: Io = stdio): number {
+  const { io, program, state } = prepared(given);
   try {
     program.parse([...argv], { from: "user" });
-    return code;
+    return state.code;
+  } catch (error) {
+    return exitCodeOf(error, io);
+  }
+}
+
+/** run, for every command: those that call AWS (snapshot) finish later. */
+export async function runAsync(argv: readonly string[], given: Io = stdio): Promise<number> {
+  const { io, program, state } = prepared(given);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return state.code;
   } catch (error) {
     return exitCodeOf(error, io);
   }
@@ -108,7 +127,7 @@ function exitCodeOf(error: unknown, io: Io): number {
 }
 
 /** The process entry (bin/sso-access.js): exit code set, never a stack trace unless SSO_ACCESS_DEBUG is set. */
-export function main(argv = process.argv.slice(2)): void {
+export async function main(argv = process.argv.slice(2)): Promise<void> {
   // A reader that stops early (`sso-access who | head -1`) closes the pipe: that ends the command quietly, with
   // success, as it does for other command-line tools.
   for (const stream of [process.stdout, process.stderr]) {
@@ -118,7 +137,7 @@ export function main(argv = process.argv.slice(2)): void {
     });
   }
   try {
-    process.exitCode = run(argv);
+    process.exitCode = await runAsync(argv);
   } catch (error) {
     // A bug of ours, not the user's input: say so in one line; the stack only on request.
     process.stderr.write(safeOutput(`sso-access: internal error: ${(error as Error).message}\n`));

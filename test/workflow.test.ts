@@ -25,6 +25,7 @@ interface Workflow {
 const read = (file: string) => yaml.load(fs.readFileSync(path.join(ROOT, ".github/workflows", file), "utf8")) as Workflow;
 const WORKFLOW = read("access.yml");
 const REVIEW = read("access-review.yml");
+const DRIFT = read("access-drift.yml");
 const action = (job: Job, name: string) => job.steps.filter((s) => s.uses?.startsWith(`${name}@`));
 const runs = (job: Job) => job.steps.filter((s) => s.run).map((s) => s.run!.trim());
 
@@ -99,11 +100,33 @@ describe(".github/workflows", () => {
   });
 
   it("every action is pinned to a commit, with its release in a comment", () => {
-    const uses = ["access.yml", "access-review.yml"].flatMap((file) =>
+    const uses = ["access.yml", "access-review.yml", "access-drift.yml"].flatMap((file) =>
       [...fs.readFileSync(path.join(ROOT, ".github/workflows", file), "utf8").matchAll(/^\s*(?:- )?uses: (.*)$/gm)].map((m) => m[1]),
     );
-    assert.equal(uses.length, 12);
+    assert.equal(uses.length, 15);
     for (const use of uses) assert.match(use, /^[\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+  });
+
+  it("drift: every day, a snapshot with a read-only role, compared with the access file; on drift an issue, and the job fails", () => {
+    assert.deepEqual(DRIFT.on, { schedule: [{ cron: "17 6 * * *" }], workflow_dispatch: null } as unknown as Workflow["on"]);
+    const drift = DRIFT.jobs.drift;
+    assert.deepEqual(drift.permissions, { contents: "read", "id-token": "write", issues: "write" });
+    assert.deepEqual(
+      runs(drift).map((r) => r.split("\n")[0]),
+      [
+        "npm ci --omit=dev",
+        'node bin/sso-access.js snapshot --stack "$STACK" --out snapshot.json',
+        "set +e",
+        'gh label create access-drift --color B60205 --description "AWS differs from the access file" --force',
+        'echo "AWS differs from the access file: see the job summary and the access-drift issue."',
+      ],
+    );
+    const diffStep = drift.steps.find((s) => s.run?.includes(" drift "))!;
+    assert.match(diffStep.run!, /node bin\/sso-access\.js drift --stack "\$STACK" --snapshot snapshot\.json --format markdown > drift\.md/);
+    // Exit 2 is drift; anything else but 0 (bad input, a bug) fails this step itself.
+    assert.match(diffStep.run!, /if \[ "\$code" -ne 0 \] && \[ "\$code" -ne 2 \]; then exit "\$code"; fi/);
+    const conditional = drift.steps.filter((s) => (s as { if?: string }).if).map((s) => (s as { if?: string }).if);
+    assert.deepEqual(conditional, ["steps.drift.outputs.code == '2'", "steps.drift.outputs.code == '2'"]);
   });
 
   it("deploy: check, then pulumi up, one at a time", () => {
@@ -121,9 +144,9 @@ describe(".github/workflows", () => {
   });
 
   it("every sso-access command line it runs exists, with options the command documents", () => {
-    const lines = [WORKFLOW, REVIEW].flatMap((w) => Object.values(w.jobs).flatMap((j) => j.steps.flatMap((s) => (s.run ?? "").split("\n"))));
+    const lines = [WORKFLOW, REVIEW, DRIFT].flatMap((w) => Object.values(w.jobs).flatMap((j) => j.steps.flatMap((s) => (s.run ?? "").split("\n"))));
     const commands = lines.filter((l) => /(npx sso-access|bin\/sso-access\.js) /.test(l));
-    assert.equal(commands.length, 3);
+    assert.equal(commands.length, 5);
     for (const line of commands) {
       const [command, ...args] = line
         .replace(/.*(npx sso-access|bin\/sso-access\.js) /, "")
@@ -138,7 +161,7 @@ describe(".github/workflows", () => {
   });
 
   it("the README documents every secret and variable it uses, each as what it is", () => {
-    const secrets = ["AWS_DEPLOY_ROLE_ARN", "AWS_PREVIEW_ROLE_ARN", "PULUMI_ACCESS_TOKEN", "PULUMI_PREVIEW_TOKEN"];
+    const secrets = ["AWS_DEPLOY_ROLE_ARN", "AWS_PREVIEW_ROLE_ARN", "AWS_SNAPSHOT_ROLE_ARN", "PULUMI_ACCESS_TOKEN", "PULUMI_PREVIEW_TOKEN"];
     const variables = ["AWS_REGION", "PULUMI_STACK"];
     // Every value (or key) of the workflow that reads a secret or a variable, where it sits; steps by name.
     const reads: [string, string][] = [];
@@ -156,7 +179,7 @@ describe(".github/workflows", () => {
         }
       }
     };
-    visit({ access: WORKFLOW, "access-review": REVIEW }, "");
+    visit({ access: WORKFLOW, "access-review": REVIEW, "access-drift": DRIFT }, "");
     assert.deepEqual(reads, [
       ["access.env.STACK", "${{ vars.PULUMI_STACK || 'prod' }}"],
       ["access.jobs.preview.steps[AWS credentials (read-only role, for preview)].with.role-to-assume", "${{ secrets.AWS_PREVIEW_ROLE_ARN }}"],
@@ -166,6 +189,9 @@ describe(".github/workflows", () => {
       ["access.jobs.deploy.steps[AWS credentials (deploy role)].with.aws-region", "${{ vars.AWS_REGION || 'us-east-1' }}"],
       ["access.jobs.deploy.steps[pulumi up].env.PULUMI_ACCESS_TOKEN", "${{ secrets.PULUMI_ACCESS_TOKEN }}"],
       ["access-review.env.STACK", "${{ vars.PULUMI_STACK || 'prod' }}"],
+      ["access-drift.env.STACK", "${{ vars.PULUMI_STACK || 'prod' }}"],
+      ["access-drift.jobs.drift.steps[AWS credentials (read-only role, for the snapshot)].with.role-to-assume", "${{ secrets.AWS_SNAPSHOT_ROLE_ARN }}"],
+      ["access-drift.jobs.drift.steps[AWS credentials (read-only role, for the snapshot)].with.aws-region", "${{ vars.AWS_REGION || 'us-east-1' }}"],
     ]);
     for (const name of secrets)
       assert.ok(
@@ -189,6 +215,7 @@ describe(".github/workflows", () => {
       ["AWS_PREVIEW_ROLE_ARN", "secret"],
       ["PULUMI_ACCESS_TOKEN", "secret"],
       ["AWS_DEPLOY_ROLE_ARN", "secret"],
+      ["AWS_SNAPSHOT_ROLE_ARN", "secret"],
       ["PULUMI_STACK", "variable"],
       ["AWS_REGION", "variable"],
     ]);

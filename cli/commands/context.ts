@@ -26,7 +26,7 @@ export const EXIT_CODES = `
 Exit codes:
   0   success (for diff --exit-code: no change)
   1   the access matrix has problems, or a file to write conflicts
-  2   diff --exit-code: access changes
+  2   diff --exit-code: access changes; drift: AWS differs from the file
   3   internal error (a bug: please report it; SSO_ACCESS_DEBUG=1 shows the stack)
   64  wrong command line`;
 
