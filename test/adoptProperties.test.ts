@@ -7,7 +7,7 @@ import { loadMatrixFile } from "../matrix/checks/pipeline";
 import { expand } from "../matrix/expand/expand";
 import { expandAssignments } from "../matrix/expand/assignments";
 import { inventoryOf } from "../matrix/model/accounts";
-import type { Plan } from "../matrix/expand/plan";
+import { planDecls, type Plan } from "../matrix/expand/plan";
 import { adopt } from "../matrix/live/adopt";
 import { driftOf } from "../matrix/live/drift";
 import type { Snapshot } from "../matrix/live/snapshot";
@@ -109,6 +109,14 @@ describe("adopt and drift, properties over random organizations", () => {
       const plan = expand(adopted);
       // adopt then expand equals the snapshot: the same assignments as the file the snapshot was made from.
       assert.deepEqual(grants(adopted.matrix, plan), grants(matrix, expand(original)), `${label} infer=${infer}`);
+      // Everything the adopted file declares exists, so every AWS resource of its plan has an import id.
+      const declared = planDecls(plan).filter((d) => d.type.startsWith("aws:"));
+      const ids = Object.values(adoption.adoptFile.resources).reduce((n, r) => n + Object.keys(r ?? {}).length, 0);
+      assert.equal(ids, declared.length, `${label} infer=${infer}: import ids`);
+      assert.ok(
+        declared.every((d) => adoption.adoptFile.resources[d.type]?.[d.name] !== undefined),
+        label,
+      );
       // drift of the snapshot against its own adoption is empty.
       const drift = driftOf(adopted, plan, snapshot);
       assert.equal(drift.drifted, false, `${label} infer=${infer}: ${JSON.stringify(drift)}`);

@@ -38,7 +38,11 @@ export const importId = {
 export function importIdsOf(plan: Plan, snapshot: Snapshot): AdoptFile {
   const { InstanceArn: instance, IdentityStoreId: store } = snapshot.instance;
   const setArn = new Map(snapshot.permissionSets.map((s) => [s.Name, s.PermissionSetArn]));
-  const groupKeys = new Map(plan.groups.map((g) => [g.name, (g.children.find((d) => d.type === TYPE.group)?.inputs.displayName as string) ?? g.name]));
+  // A group's display name: what it is created with, or what an external group is looked up by.
+  const displayName = (g: Plan["groups"][number]) =>
+    (g.children.find((d) => d.type === TYPE.group)?.inputs.displayName as string | undefined) ??
+    (g.lookups[0].args as { alternateIdentifier: { uniqueAttribute: { attributeValue: string } } }).alternateIdentifier.uniqueAttribute.attributeValue;
+  const groupKeys = new Map(plan.groups.map((g) => [g.name, displayName(g)]));
   const groupId = new Map(snapshot.groups.map((g) => [groupName(g), g.GroupId]));
   const userId = new Map(snapshot.users.map((u) => [u.UserName, u.UserId]));
   const membershipId = new Map(snapshot.groupMemberships.map((m) => [`${m.GroupId}/${m.MemberId.UserId}`, m.MembershipId]));
