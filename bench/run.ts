@@ -10,7 +10,9 @@ import { loadMatrixFile } from "../matrix/checks/pipeline";
 import { MatrixError } from "../matrix/common/problems";
 import { planDecls } from "../matrix/expand/plan";
 import { CHURN_CASES, measureChurn } from "./churn";
-import { SIZES, WIDE_EDITS, generate, generateWide, generateYaml, loadGenerated, type Size } from "./generate";
+import { SIZES, WIDE_EDITS, generate, generateWide, generateYaml, loadGenerated, snapshotOf, type Size } from "./generate";
+import { readSnapshot } from "../cli/snapshot/reader";
+import { FakeAws } from "../test/fakeAws";
 
 /**
  * `npm run bench -- --size S|M|L [--runs N] [--seed N]`: generates an organization, then measures, each run in a
@@ -91,7 +93,24 @@ function wide(runs: number): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-function main(): void {
+/**
+ * Adoption at this size: `adopt` of the organization's snapshot in fresh processes, and the calls `snapshot` makes
+ * to read it by each plan, counted against the fake AWS of the tests (pages of 100 items, the APIs' usual maximum).
+ */
+async function adoption(size: Size, seed: number, dir: string, runs: number) {
+  const snapshot = snapshotOf(generate(size, seed));
+  const file = path.join(dir, "snapshot.json");
+  fs.writeFileSync(file, JSON.stringify(snapshot, null, 2));
+  const adopt = Array.from({ length: runs }, (_, i) => command("adopt", "--snapshot", file, "--out", path.join(dir, `adopted-${i}`)));
+  const calls: Record<string, number> = {};
+  for (const plan of ["principal", "provisioned"] as const) {
+    const fake = new FakeAws(snapshot, { pageSize: 100 });
+    calls[plan] = (await readSnapshot(fake.clients(), { region: snapshot.region, plan })).calls;
+  }
+  return { seconds: median(adopt.map((a) => a.seconds)), rssMB: median(adopt.map((a) => a.rssMB)), calls };
+}
+
+async function main(): Promise<void> {
   const { values } = parseArgs({ options: { size: { type: "string", default: "S" }, runs: { type: "string" }, seed: { type: "string", default: "1" } } });
   if (values.size === "wide") return wide(Number(values.runs ?? 3));
   const size = values.size as Size;
@@ -118,6 +137,7 @@ function main(): void {
   fs.writeFileSync(edited, dump(CHURN_CASES.find((c) => c.name === "add a user to a group")!.edit(generate(size, seed)), { lineWidth: 200, noRefs: true }));
   const who = Array.from({ length: runs }, () => command("who", file));
   const diff = Array.from({ length: runs }, () => command("diff", file, edited));
+  const adopted = await adoption(size, seed, dir, runs);
   const program: ReturnType<typeof measured>[] = [];
   const floor: ReturnType<typeof measured>[] = [];
   const batched: ReturnType<typeof measured>[] = [];
@@ -142,6 +162,9 @@ function main(): void {
     ["plan --json", `${f(planSeconds)} s`, ""],
     ["who (every grant)", `${f(median(who.map((w) => w.seconds)))} s`, `${f(median(who.map((w) => w.rssMB)), 0)} MB`],
     ["diff against one edit", `${f(median(diff.map((d) => d.seconds)))} s`, `${f(median(diff.map((d) => d.rssMB)), 0)} MB`],
+    ["adopt of its snapshot", `${f(adopted.seconds)} s`, `${f(adopted.rssMB, 0)} MB`],
+    ["snapshot calls, per principal", String(adopted.calls.principal), ""],
+    ["snapshot calls, per provisioned pair", String(adopted.calls.provisioned), ""],
     ["program under mocks", `${f(programSeconds)} s`, `${f(programRssMB, 0)} MB`],
     ["floor (same resources, registered directly)", `${f(floorSeconds)} s`, `${f(floorRssMB, 0)} MB`],
     ["program / floor", `${f(programSeconds / floorSeconds)}x`, `${f(programRssMB / floorRssMB)}x`],
@@ -166,9 +189,12 @@ function main(): void {
   }
 
   process.stdout.write(
-    `${JSON.stringify({ size, assignments: plan.assignments.length, resources, checkSeconds: check, planSeconds, whoSeconds: median(who.map((w) => w.seconds)), diffSeconds: median(diff.map((d) => d.seconds)), programSeconds, floorSeconds, programRssMB, floorRssMB, batchedFloorSeconds, batchedFloorRssMB })}\n`,
+    `${JSON.stringify({ size, assignments: plan.assignments.length, resources, checkSeconds: check, planSeconds, whoSeconds: median(who.map((w) => w.seconds)), diffSeconds: median(diff.map((d) => d.seconds)), adoptSeconds: adopted.seconds, adoptRssMB: adopted.rssMB, snapshotCalls: adopted.calls, programSeconds, floorSeconds, programRssMB, floorRssMB, batchedFloorSeconds, batchedFloorRssMB })}\n`,
   );
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-main();
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack}\n`);
+  process.exit(1);
+});

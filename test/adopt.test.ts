@@ -9,7 +9,7 @@ import { inventoryOf } from "../matrix/model/accounts";
 import { loadMatrixFile } from "../matrix/checks/pipeline";
 import { expand } from "../matrix/expand/expand";
 import { diffAccess, snapshot as accessSnapshot } from "../matrix/review/diff";
-import { ROOT, capture } from "./cliRun";
+import { ROOT, capture, captureAsync } from "./cliRun";
 
 const SEED = "test/fixtures/snapshots/professional-af.json";
 const GOLDEN = "test/fixtures/snapshots/professional-af.adopted";
@@ -57,8 +57,8 @@ describe("sso-access adopt", () => {
     assert.equal(expand(adopted.value).assignments.length, 6);
   });
 
-  it("drift of the seed snapshot against its adoption is empty (exit 0); a hand-made change is named (exit 2)", () => {
-    assert.deepEqual(capture(["drift", `${GOLDEN}/access.yaml`, "--snapshot", SEED]), {
+  it("drift of the seed snapshot against its adoption is empty (exit 0); a hand-made change is named (exit 2)", async () => {
+    assert.deepEqual(await captureAsync(["drift", `${GOLDEN}/access.yaml`, "--snapshot", SEED]), {
       code: 0,
       out: `Drift: ${SEED} (AWS) against ${GOLDEN}/access.yaml\nNo drift: AWS matches the access file.`,
       err: "",
@@ -74,7 +74,7 @@ describe("sso-access adopt", () => {
     });
     changed.users.find((u) => u.UserName === "jane.doe")!.Emails = [{ Value: "jane@elsewhere.example", Primary: true }];
     const file = write(changed);
-    const { code, out } = capture(["drift", `${GOLDEN}/access.yaml`, "--snapshot", file]);
+    const { code, out } = await captureAsync(["drift", `${GOLDEN}/access.yaml`, "--snapshot", file]);
     assert.equal(code, 2);
     assert.equal(
       out,
@@ -251,5 +251,29 @@ describe("sso-access adopt", () => {
         "  aws:identitystore/user:User old.user: delete, not an import",
       ].join("\n"),
     );
+  });
+
+  it("a key written twice in a snapshot is a located problem, however it is spelled, never the last one silently", () => {
+    const text = JSON.stringify(seed(), null, 2);
+    const twice = text.replace('"PrincipalType": "GROUP",', '"PrincipalType": "GROUP",\n      "Principal\\u0054ype": "USER",');
+    assert.notEqual(twice, text);
+    const result = loadSnapshotText(twice, "snap.json");
+    assert.ok(!result.ok);
+    assert.equal(result.problems.length, 1);
+    assert.match(result.problems[0].message, /^duplicate key "PrincipalType" \(first written on line \d+\); keep one of them$/);
+    const proto = loadSnapshotText(text.replace('"version": 1,', '"version": 1,\n  "__proto__": {},'), "snap.json");
+    assert.ok(!proto.ok);
+    assert.deepEqual(
+      proto.problems.map((p) => p.message),
+      ['the key "__proto__" is not allowed; choose another name'],
+    );
+    // The same snapshot without the second key reads.
+    assert.ok(loadSnapshotText(text, "snap.json").ok);
+  });
+
+  it("drift compares with a snapshot given or taken now, never neither nor both", async () => {
+    const usage = "sso-access: compare with a snapshot: give --snapshot FILE, or --live to take one now";
+    assert.deepEqual(await captureAsync(["drift", `${GOLDEN}/access.yaml`]), { code: 64, out: "", err: usage });
+    assert.deepEqual(await captureAsync(["drift", `${GOLDEN}/access.yaml`, "--snapshot", SEED, "--live"]), { code: 64, out: "", err: usage });
   });
 });

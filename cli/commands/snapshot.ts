@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Option, type Command } from "commander";
 import { plural } from "../../matrix/common/words";
-import type { CallPlan, SnapshotClients } from "../snapshot/reader";
+import type { CallPlan, ReadOptions, ReadResult, SnapshotClients } from "../snapshot/reader";
+import type { Io } from "../output";
 import { loadMatrixFile } from "../../matrix/checks/pipeline";
 import { accessFileOf } from "../stacks";
 import { EXIT, EXIT_CODES, STACK_HELP, UsageError, type CommandContext } from "./context";
@@ -48,6 +49,28 @@ export function awsProblem(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Reads the live Identity Center (progress on standard error); undefined once a refusal or a missing credential is
+ * said in one sentence. The SDK and the reader are loaded here, never by the offline commands.
+ */
+export async function takeSnapshot(
+  region: string,
+  options: Omit<ReadOptions, "region" | "progress">,
+  io: Io,
+  consequence: string,
+  clients: (region: string) => Promise<SnapshotClients> = snapshotClients,
+): Promise<ReadResult | undefined> {
+  const { readSnapshot, SnapshotError } = await import("../snapshot/reader");
+  try {
+    return await readSnapshot(await clients(region), { region, ...options, progress: (line) => io.err(`snapshot: ${line}`) });
+  } catch (error) {
+    const said = error instanceof SnapshotError ? error.message : awsProblem(error);
+    if (said === undefined) throw error;
+    io.err(`sso-access: ${said}; ${consequence}`);
+    return undefined;
+  }
+}
+
 /** `snapshot`: the live Identity Center, read into one JSON file in the AWS APIs' shapes. */
 export function registerSnapshot(
   program: Command,
@@ -70,21 +93,8 @@ export function registerSnapshot(
     .action(async (o: SnapshotOptions) => {
       const region = o.region ?? regionOfAccessFile(o.stack) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
       if (!region) throw new UsageError("name the Identity Center's home region: --region eu-west-1 (or set AWS_REGION)");
-      const { readSnapshot, SnapshotError } = await import("../snapshot/reader");
-      let result;
-      try {
-        result = await readSnapshot(await clients(region), {
-          region,
-          plan: o.plan,
-          ...(o.instanceArn ? { instanceArn: o.instanceArn } : {}),
-          progress: (line) => io.err(`snapshot: ${line}`),
-        });
-      } catch (error) {
-        const said = error instanceof SnapshotError ? error.message : awsProblem(error);
-        if (said === undefined) throw error;
-        io.err(`sso-access: ${said}; nothing was written`);
-        return setExitCode(EXIT.problems);
-      }
+      const result = await takeSnapshot(region, { plan: o.plan, ...(o.instanceArn ? { instanceArn: o.instanceArn } : {}) }, io, "nothing was written", clients);
+      if (!result) return setExitCode(EXIT.problems);
       const { snapshot, calls, plan } = result;
       const text = `${JSON.stringify(snapshot, null, 2)}\n`;
       if (o.out) {

@@ -312,13 +312,7 @@ async function readAssignments(
         limit,
         ([t, id]) => of(t, id),
       );
-      const assignments = found.flat().map((a) => ({
-        AccountId: a.AccountId!,
-        PermissionSetArn: a.PermissionSetArn!,
-        PrincipalType: a.PrincipalType as "GROUP" | "USER",
-        PrincipalId: a.PrincipalId!,
-      }));
-      return { accountAssignments: sortAssignments(assignments), plan: { used: "principal", why } };
+      return { accountAssignments: assignmentsOf(found.flat()), plan: { used: "principal", why } };
     } catch (error) {
       if (!named(error, "AccessDeniedException")) throw error;
       why = "ListAccountAssignmentsForPrincipal was denied";
@@ -330,17 +324,18 @@ async function readAssignments(
   const found = await mapLimited(list, limit, (pair) =>
     all(paginateListAccountAssignments({ client }, { InstanceArn, ...pair }), (p) => p.AccountAssignments, counter),
   );
-  const assignments = found.flat().map((a) => ({
+  return { accountAssignments: assignmentsOf(found.flat()), plan: { used: "provisioned", why } };
+}
+
+/** The APIs' assignments in the snapshot's shape, each once, in one order whichever plan read them. */
+function assignmentsOf(found: { AccountId?: string; PermissionSetArn?: string; PrincipalType?: string; PrincipalId?: string }[]): Assignment[] {
+  const key = (a: Assignment) => `${a.PrincipalType}\u0000${a.PrincipalId}\u0000${a.PermissionSetArn}\u0000${a.AccountId}`;
+  const list = found.map((a) => ({
     AccountId: a.AccountId!,
     PermissionSetArn: a.PermissionSetArn!,
     PrincipalType: a.PrincipalType as "GROUP" | "USER",
     PrincipalId: a.PrincipalId!,
   }));
-  return { accountAssignments: sortAssignments(assignments), plan: { used: "provisioned", why } };
-}
-
-const sortAssignments = (list: Assignment[]): Assignment[] => {
-  const key = (a: Assignment) => `${a.PrincipalType}\u0000${a.PrincipalId}\u0000${a.PermissionSetArn}\u0000${a.AccountId}`;
   const seen = new Map(list.map((a) => [key(a), a]));
   return [...seen.keys()].sort().map((k) => seen.get(k)!);
-};
+}

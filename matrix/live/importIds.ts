@@ -1,9 +1,6 @@
 import { z } from "zod";
 import { byText } from "../common/order";
-import { sortProblems, type Problem } from "../common/problems";
-import { readText } from "../read/source";
-import { parseYaml } from "../read/yaml";
-import { zodProblems } from "../validate/zodProblems";
+import { loadDataFile, type DataResult } from "../validate/dataFile";
 import { TYPE, declKey, planDecls, type Plan } from "../expand/plan";
 import { assignmentName } from "../expand/names";
 import { MAX_SNAPSHOT_BYTES, type Snapshot } from "./snapshot";
@@ -122,17 +119,9 @@ const AdoptFileSchema = z.strictObject({
   ),
 });
 
-export type AdoptFileResult = { readonly ok: true; readonly value: AdoptFile } | { readonly ok: false; readonly problems: Problem[] };
-
 /** Reads adopt.json as the program reads it: every problem located. */
-export function loadAdoptFile(file: string, shownName = file): AdoptFileResult {
-  const text = readText(file, shownName, "the adopt.json that sso-access adopt wrote", MAX_SNAPSHOT_BYTES);
-  if (!text.ok) return text;
-  const parsed = parseYaml(text.text, shownName);
-  if (!parsed.ok) return { ok: false, problems: sortProblems(parsed.problems) };
-  const result = AdoptFileSchema.safeParse(parsed.value, { reportInput: true });
-  if (!result.success) return { ok: false, problems: sortProblems(zodProblems(result.error.issues, parsed.locator, [], AdoptFileSchema, parsed.value)) };
-  return { ok: true, value: result.data as AdoptFile };
+export function loadAdoptFile(file: string, shownName = file): DataResult<AdoptFile> {
+  return loadDataFile(file, shownName, "the adopt.json that sso-access adopt wrote", MAX_SNAPSHOT_BYTES, AdoptFileSchema as unknown as z.ZodType<AdoptFile>);
 }
 
 /** The import id of each declaration (by `type::name`) the adopt file names; and what it names that the plan does not declare. */

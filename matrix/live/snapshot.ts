@@ -1,9 +1,7 @@
 import { z } from "zod";
 import { ACCOUNT_ID, REGION } from "../aws/limits";
-import { formatPath, sortProblems, type DocPath, type Problem } from "../common/problems";
-import { readText } from "../read/source";
-import { parseYaml, type Locator } from "../read/yaml";
-import { zodProblems } from "../validate/zodProblems";
+import { formatPath, type DocPath, type Problem } from "../common/problems";
+import { loadDataFile, loadDataText, type DataResult } from "../validate/dataFile";
 
 /**
  * A snapshot of a live Identity Center: one JSON file in the shapes the AWS APIs return (ListAccounts,
@@ -97,29 +95,26 @@ export type SnapshotAssignment = Snapshot["accountAssignments"][number];
 export interface ValidSnapshot {
   readonly file: string;
   readonly snapshot: Snapshot;
-  readonly locator: Locator;
 }
 
 export type SnapshotResult = { readonly ok: true; readonly value: ValidSnapshot } | { readonly ok: false; readonly problems: Problem[] };
 
 /** Reads and checks a snapshot file; never throws for bad input. */
 export function loadSnapshotFile(file: string, shownName = file): SnapshotResult {
-  const text = readText(file, shownName, "a snapshot made by sso-access snapshot", MAX_SNAPSHOT_BYTES);
-  if (!text.ok) return text;
-  return loadSnapshotText(text.text, shownName);
+  return valid(
+    loadDataFile(file, shownName, "a snapshot made by sso-access snapshot", MAX_SNAPSHOT_BYTES, SnapshotSchema, (v) => consistency(v as Snapshot)),
+    shownName,
+  );
 }
 
 export function loadSnapshotText(text: string, shownName: string): SnapshotResult {
-  const parsed = parseYaml(text, shownName);
-  if (!parsed.ok) return { ok: false, problems: sortProblems(parsed.problems) };
-  const { value, locator } = parsed;
-  const result = SnapshotSchema.safeParse(value, { reportInput: true });
-  // Both passes, so that every problem shows at once: the second reads the value as far as it has the right shape.
-  const problems = result.success ? [] : zodProblems(result.error.issues, locator, [], SnapshotSchema, value);
-  problems.push(...consistency(value as Snapshot).map(([path, message]) => locator.problem(path, message)));
-  if (problems.length || !result.success) return { ok: false, problems: sortProblems(problems) };
-  return { ok: true, value: { file: shownName, snapshot: result.data, locator } };
+  return valid(
+    loadDataText(text, shownName, SnapshotSchema, (v) => consistency(v as Snapshot)),
+    shownName,
+  );
 }
+
+const valid = (result: DataResult<Snapshot>, file: string): SnapshotResult => (result.ok ? { ok: true, value: { file, snapshot: result.value } } : result);
 
 /**
  * What the APIs guarantee and a forged or broken snapshot might not: ids and names unique where Identity Center

@@ -45,22 +45,37 @@ export function targetIndex(inventory: readonly InventoryAccount[]): TargetIndex
 
 const difference = (a: Iterable<string>, b: ReadonlySet<string>) => [...a].filter((x) => !b.has(x));
 
+/** How many of `a` are in `b`, walking the smaller. */
+function common(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let n = 0;
+  for (const x of small) if (large.has(x)) n++;
+  return n;
+}
+
 export function inferTarget(accounts: ReadonlySet<string>, index: TargetIndex, infer: boolean): InferredTarget {
   const names = (ids: Iterable<string>) => [...ids].map((id) => index.nameOf.get(id)!).sort(byText);
   const list: InferredTarget = { target: { accounts: names(accounts) }, inferred: null };
-  if (!infer) return list;
+  // A single account: no target is shorter than its name.
+  if (!infer || accounts.size < 2) return list;
   // cost: the names written; breadth: the accounts the broad part reaches, how far it grants accounts added later.
-  type Candidate = { target: Target; inferred: string; cost: number; breadth: number };
+  // Candidates are counted first; the target and its text are made only for the best.
+  type Candidate = { cost: number; breadth: number; make: () => InferredTarget };
   const candidates: Candidate[] = [];
   // A base of accounts, plus the accounts it misses, less those it reaches in excess.
   const around = (base: ReadonlySet<string>, target: Target, what: string) => {
-    const plus = names(difference(accounts, base));
-    const less = names(difference(base, accounts as Set<string>));
+    const shared = common(accounts, base);
     candidates.push({
-      target: { ...target, ...(plus.length ? { accounts: plus } : {}), ...(less.length ? { exclude: { accounts: less } } : {}) },
-      inferred: `${what}${plus.length ? ` and ${plus.join(", ")}` : ""}${less.length ? ` except ${less.join(", ")}` : ""}`,
-      cost: 1 + plus.length + less.length,
+      cost: 1 + (accounts.size - shared) + (base.size - shared),
       breadth: base.size,
+      make: () => {
+        const plus = names(difference(accounts, base));
+        const less = names(difference(base, accounts as Set<string>));
+        return {
+          target: { ...target, ...(plus.length ? { accounts: plus } : {}), ...(less.length ? { exclude: { accounts: less } } : {}) },
+          inferred: `${what}${plus.length ? ` and ${plus.join(", ")}` : ""}${less.length ? ` except ${less.join(", ")}` : ""}`,
+        };
+      },
     });
   };
   around(index.broad, { allAccounts: true }, "every account");
@@ -73,34 +88,39 @@ export function inferTarget(accounts: ReadonlySet<string>, index: TargetIndex, i
     for (let i = 1; i <= parts.length; i++) ous.add(parts.slice(0, i).join("/"));
     for (const [k, v] of Object.entries(account.tags ?? {})) tags.add(`${k}\u0000${v}`);
   }
-  for (const ou of [...ous].sort(byText)) if (index.byOu.has(ou)) around(index.byOu.get(ou)!, { ous: [ou] }, `OU ${ou}`);
-  for (const key of [...tags].sort(byText)) {
+  for (const ou of ous) if (index.byOu.has(ou)) around(index.byOu.get(ou)!, { ous: [ou] }, `OU ${ou}`);
+  for (const key of tags) {
     if (!index.byTag.has(key)) continue;
     const [k, v] = key.split("\u0000");
     around(index.byTag.get(key)!, { tags: { [k]: v } }, `tag ${k}=${v}`);
   }
   // Several OUs: the highest OUs whose accounts are all wanted, plus the rest by name.
-  const whole = [...ous]
-    .filter((ou) => index.byOu.has(ou))
-    .map((ou) => [ou, index.byOu.get(ou)!] as const)
-    .filter(([, ids]) => [...ids].every((id) => accounts.has(id)));
-  const top = whole.filter(([ou]) => !whole.some(([other]) => ou.startsWith(`${other}/`))).map(([ou]) => ou);
+  const whole = [...ous].filter((ou) => index.byOu.has(ou) && common(accounts, index.byOu.get(ou)!) === index.byOu.get(ou)!.size);
+  const top = whole.filter((ou) => !whole.some((other) => ou.startsWith(`${other}/`))).sort(byText);
   if (top.length > 1) {
     const covered = new Set(top.flatMap((ou) => [...index.byOu.get(ou)!]));
     const rest = names(difference(accounts, covered));
     candidates.push({
-      target: { ous: top.sort(byText), ...(rest.length ? { accounts: rest } : {}) },
-      inferred: `OUs ${top.join(", ")}${rest.length ? ` and ${rest.join(", ")}` : ""}`,
       cost: top.length + rest.length,
       breadth: covered.size,
+      make: () => ({
+        target: { ous: top, ...(rest.length ? { accounts: rest } : {}) },
+        inferred: `OUs ${top.join(", ")}${rest.length ? ` and ${rest.join(", ")}` : ""}`,
+      }),
     });
   }
   // The list wins ties: a broad target also grants accounts added later, so it must be strictly shorter; among
-  // broad targets as short, the narrowest.
-  const best = candidates.filter((c) => c.cost < accounts.size).sort((a, b) => a.cost - b.cost || a.breadth - b.breadth || byText(a.inferred, b.inferred))[0];
-  if (!best) return list;
+  // broad targets as short, the narrowest, then the first by its text.
+  const shorter = candidates.filter((c) => c.cost < accounts.size);
+  if (!shorter.length) return list;
+  const least = Math.min(...shorter.map((c) => c.cost));
+  const narrowest = Math.min(...shorter.filter((c) => c.cost === least).map((c) => c.breadth));
+  const best = shorter
+    .filter((c) => c.cost === least && c.breadth === narrowest)
+    .map((c) => c.make())
+    .sort((x, y) => byText(x.inferred!, y.inferred!))[0];
   // Kept only when the expansion the program uses reaches exactly these accounts.
   const reached = reachedAccounts({ permissionSets: ["-"], ...best.target }, index.inventory);
   const exact = reached.length === accounts.size && reached.every((id) => accounts.has(id));
-  return exact ? { target: best.target, inferred: best.inferred } : list;
+  return exact ? best : list;
 }

@@ -1,8 +1,6 @@
 import { z } from "zod";
-import { sortProblems, type Problem } from "../common/problems";
-import { readText } from "../read/source";
-import { parseYaml } from "../read/yaml";
-import { zodProblems } from "../validate/zodProblems";
+import type { Problem } from "../common/problems";
+import { loadDataFile } from "../validate/dataFile";
 import { MAX_SNAPSHOT_BYTES } from "./snapshot";
 
 /**
@@ -40,15 +38,11 @@ function typeAndName(urn: string): [type: string, name: string] {
 }
 
 export function verifyImport(file: string, shownName = file): VerifyResult {
-  const text = readText(file, shownName, "the output of pulumi preview --json", MAX_SNAPSHOT_BYTES);
-  if (!text.ok) return text;
-  const parsed = parseYaml(text.text, shownName);
-  if (!parsed.ok) return { ok: false, problems: sortProblems(parsed.problems) };
-  const result = PreviewSchema.safeParse(parsed.value, { reportInput: true });
-  if (!result.success) return { ok: false, problems: sortProblems(zodProblems(result.error.issues, parsed.locator, [], PreviewSchema, parsed.value)) };
+  const result = loadDataFile(file, shownName, "the output of pulumi preview --json", MAX_SNAPSHOT_BYTES, PreviewSchema);
+  if (!result.ok) return result;
   const failures: string[] = [];
   let imported = 0;
-  for (const step of result.data.steps) {
+  for (const step of result.value.steps) {
     const [type, name] = typeAndName(step.urn);
     const aws = type.startsWith("aws:");
     const diff = [...new Set([...(step.diffReasons ?? []), ...(step.replaceReasons ?? []), ...Object.keys(step.detailedDiff ?? {})])].sort();

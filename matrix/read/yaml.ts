@@ -35,15 +35,31 @@ export interface Position {
   readonly column: number;
 }
 
-/** Finds the source position of any document path. */
+/**
+ * Finds the source position of any document path. The index of every path (a map as large as the document) and
+ * the start of every line are made on the first question: a valid file never asks one.
+ */
 export class Locator {
-  private readonly lineStarts: number[] = [0];
+  private starts: number[] | undefined;
+  private index: ReadonlyMap<string, Span> | undefined;
   constructor(
     readonly file: string,
     readonly source: string,
-    private readonly spans: ReadonlyMap<string, Span>,
-  ) {
-    for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+    private readonly makeIndex: () => ReadonlyMap<string, Span>,
+  ) {}
+
+  private get spans(): ReadonlyMap<string, Span> {
+    this.index ??= this.makeIndex();
+    return this.index;
+  }
+
+  private get lineStarts(): number[] {
+    if (!this.starts) {
+      const starts = [0];
+      for (let i = 0; i < this.source.length; i++) if (this.source.charCodeAt(i) === 10) starts.push(i + 1);
+      this.starts = starts;
+    }
+    return this.starts;
   }
 
   /** Position of the key at `path` (for an unknown or duplicate key), else of its value; walks up to the nearest ancestor found. */
@@ -95,8 +111,17 @@ function pathKey(path: DocPath): string {
 
 export type ParseResult = { readonly ok: true; readonly value: unknown; readonly locator: Locator } | { readonly ok: false; readonly problems: Problem[] };
 
+/** A collection being walked: its path, and its path key (pathKey(path), made once, extended for each child). */
 type Frame =
-  { kind: "map"; path: DocPath; expectKey: boolean; key: string; keys: Map<string, number> } | { kind: "seq"; path: DocPath; index: number } | { kind: "skip" };
+  | { kind: "map"; path: DocPath; at: string; expectKey: boolean; key: string; keys: Map<string, number> }
+  | { kind: "seq"; path: DocPath; at: string; index: number }
+  | { kind: "skip" };
+
+/** pathKey of a child, from its parent's key: the root's is "", and segments are joined by NUL. */
+const childKey = (parent: string, segment: string | number): string => {
+  const part = typeof segment === "number" ? `#${segment}` : `.${segment}`;
+  return parent === "" ? part : `${parent}\u0000${part}`;
+};
 
 function startOf(e: Event): number {
   switch (e.type) {
@@ -125,18 +150,21 @@ function minPositive(...offsets: number[]): number {
  * (all of them, not just the first), keys that are not plain text, unknown tags, too many aliases.
  */
 export function parseYaml(source: string, file: string): ParseResult {
-  // One locator, filled while walking: its line index is built once, for problems found here and later.
-  const spans = new Map<string, Span>();
-  const locator = new Locator(file, source, spans);
-  const at = (offset: number, path: DocPath, message: string): Problem => ({ file, ...locator.position(offset), path: formatPath(path), message });
   let events: Event[];
   try {
     events = parseEvents(source, { filename: file, maxDepth: MAX_DEPTH });
   } catch (error) {
     return { ok: false, problems: [yamlProblem(error, file)] };
   }
-  const { problems, documents, secondDocumentAt } = indexPositions(events, source, spans, locator, at);
-  if (documents === 0 || !spans.has(pathKey([]))) {
+  // The walk that finds the problems of keys records no positions; the locator walks again, once, if asked one.
+  const locator = new Locator(file, source, () => {
+    const spans = new Map<string, Span>();
+    indexPositions(events, source, spans, locator, at);
+    return spans;
+  });
+  const at = (offset: number, path: DocPath, message: string): Problem => ({ file, ...locator.position(offset), path: formatPath(path), message });
+  const { problems, documents, secondDocumentAt, hasRoot } = indexPositions(events, source, undefined, locator, at);
+  if (documents === 0 || !hasRoot) {
     return { ok: false, problems: [at(0, [], "the file is empty; start from the sample access.yaml")] };
   }
   if (documents > 1) {
@@ -172,14 +200,15 @@ export function parseYaml(source: string, file: string): ParseResult {
 function indexPositions(
   events: readonly Event[],
   source: string,
-  spans: Map<string, Span>,
+  spans: Map<string, Span> | undefined,
   locator: Locator,
   at: (offset: number, path: DocPath, message: string) => Problem,
-): { problems: Problem[]; documents: number; secondDocumentAt: number } {
+): { problems: Problem[]; documents: number; secondDocumentAt: number; hasRoot: boolean } {
   const problems: Problem[] = [];
   const stack: Frame[] = [];
   let documents = 0;
   let secondDocumentAt = -1;
+  let hasRoot = false;
   const key = (top: Extract<Frame, { kind: "map" }>, e: Event, offset: number): void => {
     top.expectKey = false;
     if (e.type !== EVENT_ID.SCALAR) {
@@ -201,7 +230,7 @@ function indexPositions(
       problems.push(at(offset, [...top.path, text], `duplicate key "${typed}"${reads} (first written on line ${line}); keep one of them`));
     } else top.keys.set(text, offset);
     top.key = text;
-    spans.set(pathKey([...top.path, text]), { key: offset, value: offset, valueEnd: -1 });
+    spans?.set(childKey(top.at, text), { key: offset, value: offset, valueEnd: -1 });
   };
   // Each node event is either a map key, or a value at a path; collections push a frame, POP closes it.
   const node = (e: Event): void => {
@@ -212,20 +241,29 @@ function indexPositions(
       return;
     }
     if (top?.kind === "map" && top.expectKey) return key(top, e, offset);
-    let path: DocPath;
+    // The segment of this value, and its path key; the path as an array only for a collection (its children's).
+    let segment: string | number | undefined;
+    let at = "";
     if (top?.kind === "map") {
-      path = [...top.path, top.key];
+      segment = top.key;
+      at = childKey(top.at, segment);
       top.expectKey = true;
     } else if (top?.kind === "seq") {
-      path = [...top.path, top.index++];
-    } else path = [];
-    const existing = spans.get(pathKey(path));
-    const valueEnd = e.type === EVENT_ID.SCALAR ? e.valueEnd : -1;
-    // An empty value (`key:` and nothing) has no source range: point at its key.
-    const empty = e.type === EVENT_ID.SCALAR && e.valueStart < 0 && e.tagStart < 0 && e.anchorStart < 0;
-    spans.set(pathKey(path), { key: existing?.key, value: empty ? (existing?.key ?? offset) : offset, valueEnd: empty ? -1 : adjustEnd(source, e, valueEnd) });
-    if (e.type === EVENT_ID.MAPPING) stack.push({ kind: "map", path, expectKey: true, key: "", keys: new Map() });
-    else if (e.type === EVENT_ID.SEQUENCE) stack.push({ kind: "seq", path, index: 0 });
+      segment = top.index++;
+      at = childKey(top.at, segment);
+    }
+    if (!top) hasRoot = true;
+    if (spans) {
+      const existing = spans.get(at);
+      const valueEnd = e.type === EVENT_ID.SCALAR ? e.valueEnd : -1;
+      // An empty value (`key:` and nothing) has no source range: point at its key.
+      const empty = e.type === EVENT_ID.SCALAR && e.valueStart < 0 && e.tagStart < 0 && e.anchorStart < 0;
+      spans.set(at, { key: existing?.key, value: empty ? (existing?.key ?? offset) : offset, valueEnd: empty ? -1 : adjustEnd(source, e, valueEnd) });
+    }
+    if (e.type !== EVENT_ID.MAPPING && e.type !== EVENT_ID.SEQUENCE) return;
+    const path: DocPath = top ? [...top.path, segment!] : [];
+    if (e.type === EVENT_ID.MAPPING) stack.push({ kind: "map", path, at, expectKey: true, key: "", keys: new Map() });
+    else stack.push({ kind: "seq", path, at, index: 0 });
   };
   for (const e of events) {
     if (e.type === EVENT_ID.DOCUMENT) documents++;
@@ -234,7 +272,7 @@ function indexPositions(
       if (secondDocumentAt < 0) secondDocumentAt = startOf(e);
     } else node(e);
   }
-  return { problems, documents, secondDocumentAt };
+  return { problems, documents, secondDocumentAt, hasRoot };
 }
 
 /**
