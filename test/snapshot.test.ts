@@ -41,6 +41,24 @@ describe("sso-access snapshot: reading a live Identity Center through the SDK", 
     assert.deepEqual(counts, { principal: [320, "principal"], provisioned: [321, "provisioned"], auto: [357, "principal"] });
   });
 
+  it("accounts in every state Organizations reports are read; only ACTIVE ones are adopted", async () => {
+    const states = ["ACTIVE", "CLOSED", "PENDING_ACTIVATION", "PENDING_CLOSURE", "SUSPENDED"] as const;
+    const org: Snapshot = { ...small, accounts: small.accounts.map((a, i) => ({ ...a, Status: states[i % states.length] })) };
+    const read = await readSnapshot(new FakeAws(org).clients(), { region: org.region, plan: "principal" });
+    assert.deepEqual(
+      read.snapshot.accounts.map((a) => a.Status),
+      org.accounts.map((a) => a.Status),
+    );
+    const adoption = adopt(read.snapshot, { infer: true });
+    assert.deepEqual(
+      Object.values(adoption.plan.inventory).map((a) => a.id),
+      org.accounts
+        .filter((a) => a.Status === "ACTIVE")
+        .map((a) => a.Id)
+        .sort(),
+    );
+  });
+
   it("throttling is retried by the SDK: the same snapshot, the same calls, the throttled requests on top", async () => {
     const fake = new FakeAws(small, { throttleEvery: 40 });
     const result = await readSnapshot(fake.clients(), { region: small.region, plan: "principal", inFlight: 4 });

@@ -21,7 +21,7 @@ import {
   paginateListTagsForResource as paginateListOrgTags,
   type OrganizationsClient,
 } from "@aws-sdk/client-organizations";
-import type { Snapshot } from "../../matrix/live/snapshot";
+import type { Snapshot, SnapshotAccount } from "../../matrix/live/snapshot";
 import { CallCounter, mapLimited } from "./limits";
 
 /**
@@ -146,7 +146,7 @@ async function readOrganization(client: OrganizationsClient, counter: CallCounte
           Id: a.Id!,
           Name: a.Name ?? a.Id!,
           ...(a.Email ? { Email: a.Email } : {}),
-          ...(state ? { Status: state as "ACTIVE" } : {}),
+          ...(state ? { Status: state as SnapshotAccount["Status"] } : {}),
           Path: parent.path,
         });
       }

@@ -34,7 +34,8 @@ export const SnapshotSchema = z.strictObject({
       Id: z.string().regex(ACCOUNT_ID, "an account id is exactly 12 digits, as a string"),
       Name: z.string().min(1),
       Email: z.string().optional(),
-      Status: z.enum(["ACTIVE", "SUSPENDED", "PENDING_CLOSURE"]).optional(),
+      // Organizations' account State (its older Status has the first three): only an ACTIVE account is adopted.
+      Status: z.enum(["ACTIVE", "SUSPENDED", "PENDING_CLOSURE", "PENDING_ACTIVATION", "CLOSED"]).optional(),
       Path: z.array(z.string().min(1)).optional(),
       Tags: z.array(tag).optional(),
     }),
