@@ -7,7 +7,10 @@ export function summarize(plan: Plan) {
     accountsWithAssignments: new Set(plan.assignments.map((a) => a.accountId)).size,
     permissionSets: plan.permissionSets.length,
     groups: plan.groups.length,
+    /** Groups and users looked up (external): they exist, the program never creates or changes them. */
+    groupsLookedUp: plan.groups.filter((g) => g.lookups.length > 0).length,
     users: plan.users.length,
+    usersLookedUp: plan.users.filter((u) => u.lookups.length > 0).length,
     assignments: plan.assignments.length,
     resources: planDecls(plan).length,
   };
@@ -18,10 +21,16 @@ export function assignmentLine(a: Plan["assignments"][number]): string {
   return `${a.principalType} ${a.principalName} -> ${a.permissionSet} @ ${a.accountName} (${a.accountId})`;
 }
 
+/** `3 groups` or `3 groups (1 looked up, 2 created)`: what the program creates and what it only finds. */
+function principals(total: number, lookedUp: number, noun: string): string {
+  const all = `${total} ${noun}${total === 1 ? "" : "s"}`;
+  return lookedUp ? `${all} (${total - lookedUp} created, ${lookedUp} looked up)` : all;
+}
+
 export function renderPlanText(plan: Plan, file: string): string {
   const s = summarize(plan);
   const lines: string[] = [
-    `${file}: ${s.assignments} assignments of ${s.permissionSets} permission sets in ${s.accountsWithAssignments} of ${s.accounts} accounts; ${s.groups} groups, ${s.users} users.`,
+    `${file}: ${s.assignments} assignments of ${s.permissionSets} permission sets in ${s.accountsWithAssignments} of ${s.accounts} accounts; ${principals(s.groups, s.groupsLookedUp, "group")}, ${principals(s.users, s.usersLookedUp, "user")}.`,
     "",
     `Resources the program declares (${s.resources}):`,
   ];

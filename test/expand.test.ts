@@ -33,6 +33,25 @@ describe("expansion: targets", () => {
     ]);
   });
 
+  it("reads OU paths as the console writes them (Root/...), and OU/* as the accounts directly in the OU", () => {
+    const plan = planOf("test/fixtures/valid/ou-console-paths-and-direct.yaml");
+    assert.deepEqual(rowsOf(plan), [
+      "GROUP Platform Operator loose",
+      "GROUP Platform Operator platform",
+      "GROUP Platform ReadOnly prod-a",
+      "GROUP Platform ReadOnly prod-b",
+      "GROUP Readers ReadOnly platform",
+      "GROUP Readers ReadOnly prod-a",
+      "GROUP Readers ReadOnly prod-b",
+      "GROUP Readers ReadOnly dev-a",
+    ]);
+    // One spelling in what the tools print: without the console's Root/.
+    assert.deepEqual(
+      plan.inventory.map((a) => `${a.name} ${a.ou ?? "(root)"}`),
+      ["management (root)", "loose (root)", "platform Workloads", "prod-a Workloads/Prod", "prod-b Workloads/Prod", "dev-a Workloads/Dev"],
+    );
+  });
+
   it("prints the sample's assignments in people's terms", () => {
     assert.deepEqual(rowsOf(planOf("access.yaml")), [
       "GROUP Auditors ReadOnly taylor",

@@ -9,6 +9,9 @@ export function checkAccounts(doc: Document): void {
     if (ACCOUNT_ID.test(name) && name !== account.id) {
       doc.at(["accounts", name], `an account name that is 12 digits reads like an account id; name the account (e.g. "prod") and keep the id in id:`, "key");
     }
+    if (account.ou?.split("/").includes("*")) {
+      doc.at(["accounts", name, "ou"], `"*" cannot be an OU name here: in targets, "Workloads/*" means the accounts directly in Workloads`);
+    }
     const other = byId.get(account.id);
     if (other !== undefined) doc.at(["accounts", name, "id"], `account id ${account.id} is already the id of account "${other}"; list each account once`);
     else byId.set(account.id, name);

@@ -1,7 +1,7 @@
 import { ACCOUNT_ID } from "../aws/limits";
 import type { DocPath } from "../common/problems";
 import { didYouMean } from "../common/suggest";
-import { ouTargets, tagValues } from "../model/accounts";
+import { ROOT_OU, ouTarget, ouTargets, tagValues } from "../model/accounts";
 import { isMap, itemsOf, type Document, type Raw } from "./document";
 
 /**
@@ -20,9 +20,27 @@ export function targetChecks(doc: Document): (selector: Raw, path: DocPath) => v
         doc.at([...p, i], `unknown account "${ref}"${hint}`);
       }
     });
+  const directly = new Set(doc.inventory.map((a) => a.ou ?? ""));
   const ouList = (list: unknown, p: DocPath) =>
-    itemsOf(list).forEach((ou, i) => {
-      if (typeof ou === "string" && !ous.has(ou)) doc.at([...p, i], `no account is in OU "${ou}"${didYouMean(ou, ous)}`);
+    itemsOf(list).forEach((ref, i) => {
+      if (typeof ref !== "string") return;
+      const { path, direct } = ouTarget(ref);
+      if (path === "" && !direct) {
+        const excluding = p.includes("exclude");
+        doc.at(
+          [...p, i],
+          excluding
+            ? `"${ref}" is the organization's root: excluding it leaves no account; remove the assignment instead`
+            : `"${ref}" is the organization's root: to choose every account, write allAccounts: true instead of ous`,
+        );
+      } else if (direct ? !directly.has(path) : !ous.has(path)) {
+        const shown = path || ROOT_OU;
+        const why =
+          direct && ous.has(path)
+            ? `no account is directly in OU "${shown}" (its accounts are in OUs below it: write "${shown}" to choose them all)`
+            : `no account is in OU "${shown}"${didYouMean(path, ous)}`;
+        doc.at([...p, i], why);
+      }
     });
   const tagSelector = (selector: unknown, p: DocPath) => {
     for (const [k, v] of Object.entries(isMap(selector) ? selector : {})) {

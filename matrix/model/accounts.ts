@@ -11,10 +11,34 @@ export interface InventoryAccount extends Account {
   readonly name: string;
 }
 
-/** The inventory as a list sorted by account id: name and account. */
+/** The organization's root as the AWS console writes it at the start of OU paths (`Root/Workloads/Prod`). */
+export const ROOT_OU = "Root";
+
+/**
+ * An OU path in the one spelling the tools use: without the console's leading `Root/` (`Root/Workloads` is
+ * `Workloads`); the root itself (`Root`) is the empty path.
+ */
+export function canonicalOu(path: string): string {
+  if (path === ROOT_OU) return "";
+  return path.startsWith(`${ROOT_OU}/`) ? path.slice(ROOT_OU.length + 1) : path;
+}
+
+/** An OU target: `Workloads` is the OU and every OU below it; `Workloads/*` only the accounts directly in it. */
+export function ouTarget(ref: string): { path: string; direct: boolean } {
+  const direct = ref === "*" || ref.endsWith("/*");
+  return { path: canonicalOu(direct ? ref.slice(0, -2) || ROOT_OU : ref), direct };
+}
+
+/** The inventory as a list sorted by account id: name and account, OU paths in their one spelling. */
 export function inventoryOf(accounts: Readonly<Record<string, Account>> | ReadonlyMap<string, Account>): InventoryAccount[] {
   const entries = accounts instanceof Map ? [...accounts] : Object.entries(accounts);
-  return entries.map(([name, account]) => ({ ...account, name })).sort((a, b) => byText(a.id, b.id));
+  return entries
+    .map(([name, account]) => {
+      const ou = account.ou === undefined ? undefined : canonicalOu(account.ou) || undefined;
+      const { ou: _written, ...rest } = account;
+      return { ...rest, ...(ou !== undefined ? { ou } : {}), name };
+    })
+    .sort((a, b) => byText(a.id, b.id));
 }
 
 /** `sandbox (333333333333)`: how an account is named in messages. */
@@ -42,7 +66,10 @@ export function selectAccounts(selector: AccountSelector, inventory: readonly In
     for (const id of ids) if (!(skipManagement && index.management.has(id))) chosen.add(id);
   };
   if (selector.allAccounts) add(index.all);
-  for (const ou of selector.ous ?? []) add(index.byOu.get(ou) ?? []);
+  for (const ref of selector.ous ?? []) {
+    const { path, direct } = ouTarget(ref);
+    add((direct ? index.directlyIn : index.byOu).get(path) ?? []);
+  }
   const tags = Object.entries(selector.tags ?? {});
   if (tags.length) {
     // Every key must match: intersect, per key, the accounts with any accepted value.
@@ -65,6 +92,8 @@ interface AccountIndex {
   readonly nameOf: ReadonlyMap<string, string>;
   /** OU path to the ids of every account in it or below. */
   readonly byOu: ReadonlyMap<string, readonly string[]>;
+  /** OU path to the ids of the accounts directly in it ("" for the root). */
+  readonly directlyIn: ReadonlyMap<string, readonly string[]>;
   /** `key\0value` to the ids of the accounts with that tag. */
   readonly byTag: ReadonlyMap<string, readonly string[]>;
 }
@@ -76,6 +105,7 @@ function indexOf(inventory: readonly InventoryAccount[]): AccountIndex {
   if (known) return known;
   const byRef = new Map<string, string>();
   const byOu = new Map<string, string[]>();
+  const directlyIn = new Map<string, string[]>();
   const byTag = new Map<string, string[]>();
   const push = (map: Map<string, string[]>, key: string, id: string) => {
     if (!map.has(key)) map.set(key, []);
@@ -85,10 +115,19 @@ function indexOf(inventory: readonly InventoryAccount[]): AccountIndex {
     byRef.set(a.name, a.id);
     byRef.set(a.id, a.id);
     for (const ou of ouPrefixes(a.ou)) push(byOu, ou, a.id);
+    push(directlyIn, a.ou ?? "", a.id);
     for (const [key, value] of Object.entries(a.tags ?? {})) push(byTag, `${key}\u0000${value}`, a.id);
   }
   const nameOf = new Map(inventory.map((a) => [a.id, a.name]));
-  const index = { all: inventory.map((a) => a.id), management: new Set(inventory.filter((a) => a.management).map((a) => a.id)), byRef, nameOf, byOu, byTag };
+  const index = {
+    all: inventory.map((a) => a.id),
+    management: new Set(inventory.filter((a) => a.management).map((a) => a.id)),
+    byRef,
+    nameOf,
+    byOu,
+    directlyIn,
+    byTag,
+  };
   indexes.set(inventory, index);
   return index;
 }

@@ -60,7 +60,7 @@ export const AccountSchema = z.strictObject({
   ),
   ou: described(
     z.string().regex(OU_PATH, 'an OU path is OU names joined by "/", e.g. "Workloads/Prod"'),
-    'Organizational unit path below the root, e.g. "Workloads/Prod".',
+    'Organizational unit path below the root, e.g. "Workloads/Prod" (the console\'s "Root/Workloads/Prod" reads the same).',
     "OU",
   ).optional(),
   tags: tags.optional(),
@@ -134,7 +134,7 @@ export const AssignmentSchema = z.strictObject({
   user: described(z.string(), "The user to assign directly (a key of users).").optional(),
   permissionSets: described(z.array(z.string()).min(1, "list at least one permission set"), "Permission sets to assign."),
   accounts: described(nameList, "Accounts by inventory name or 12-digit id.").optional(),
-  ous: described(nameList, "OU paths: every account at or below each.").optional(),
+  ous: described(nameList, 'OU paths: every account at or below each ("Workloads"); "Workloads/*": only the accounts directly in it.').optional(),
   tags: tagSelector.optional(),
   allAccounts: described(z.boolean(), "Every account in the inventory.").optional(),
   exclude: z
@@ -152,7 +152,7 @@ const duration = (what: string) => described(z.string().regex(SESSION_DURATION, 
 /** Accounts chosen the way assignments choose them; an empty selector chooses every account. */
 export const AccountSelectorSchema = z.strictObject({
   accounts: described(nameList, "Accounts by inventory name or 12-digit id.").optional(),
-  ous: described(nameList, "OU paths: every account at or below each.").optional(),
+  ous: described(nameList, 'OU paths: every account at or below each ("Workloads"); "Workloads/*": only the accounts directly in it.').optional(),
   tags: tagSelector.optional(),
   allAccounts: described(z.boolean(), "Every account in the inventory, the management account included.").optional(),
 });
@@ -197,7 +197,25 @@ export const MatrixSchema = z
       z.record(z.string().regex(PERMISSION_SET_NAME, "a permission set name is 1-32 letters, digits or +=,.@_-"), PermissionSetSchema),
       "Permission sets by name.",
     ).optional(),
-    groups: described(z.record(z.string().regex(GROUP_KEY, "a group key is 1-128 letters, digits or +=,.@_-"), GroupSchema), "Groups by key.").optional(),
+    groups: described(
+      z.record(
+        z.string().regex(GROUP_KEY, {
+          // A key with spaces is most often the name people see: that goes in displayName, under a key that can be a key.
+          error: (issue) => {
+            const key = typeof issue.input === "string" ? issue.input : "";
+            const suggested = key
+              .replace(/[^\w+=,.@-]+/g, "-")
+              .replace(/^-+|-+$/g, "")
+              .slice(0, 128);
+            return suggested && /\s/.test(key)
+              ? `a group key is 1-128 letters, digits or +=,.@_-; write the name with spaces as displayName under a key such as "${suggested}"`
+              : "a group key is 1-128 letters, digits or +=,.@_-";
+          },
+        }),
+        GroupSchema,
+      ),
+      "Groups by key.",
+    ).optional(),
     users: described(z.record(z.string().regex(USER_NAME, "a user name is 1-128 characters with no whitespace"), UserSchema), "Users by user name.").optional(),
     assignments: described(z.array(AssignmentSchema), "Who gets which permission sets in which accounts.").optional(),
     guardrails: described(
