@@ -58,6 +58,18 @@ const guardrailsV2 = () =>
     .replace('"iam:CreateAccessKey"]', '"iam:CreateAccessKey", "iam:CreateLoginProfile"]');
 
 describe("sso-access diff", () => {
+  it("an account that becomes SUSPENDED leaves the OU, tag and all-account targets that reached it, on the risk line", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sso-access-status-"));
+    const after = path.join(ROOT, "test/fixtures/valid/suspended-account.yaml");
+    const before = path.join(dir, "before.yaml");
+    fs.writeFileSync(before, fs.readFileSync(after, "utf8").replace("    status: SUSPENDED\n", ""));
+    const { code, out } = capture(["diff", before, after]);
+    assert.equal(code, 0);
+    const lines = out.split("\n");
+    assert.equal(lines[1], "account old (200000000002)'s inventory (status) changes what targets it: it leaves group Readers: ReadOnly.");
+    assert.ok(lines.includes("  ~ account old (200000000002): status (none) -> SUSPENDED"), out);
+  });
+
   it("a group added to an OU: names every person who gains access (once for people who change alike) and every account, by principal and by account", () => {
     const dir = workspace([DEVELOPERS_ON_WORKLOADS]);
     assert.deepEqual(capture(["diff", "old.yaml", "new.yaml"], { cwd: dir }), {

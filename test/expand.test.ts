@@ -52,6 +52,15 @@ describe("expansion: targets", () => {
     );
   });
 
+  it("skips suspended and closing accounts in OU, tag and all-account targets, and keeps one named with includeInactive", () => {
+    const plan = planOf("test/fixtures/valid/suspended-account.yaml");
+    assert.deepEqual(rowsOf(plan), ["GROUP Keepers ReadOnly leaving", "GROUP Readers ReadOnly prod"]);
+    assert.deepEqual(
+      plan.inventory.map((a) => `${a.name} ${a.status ?? "ACTIVE"}`),
+      ["prod ACTIVE", "old SUSPENDED", "leaving PENDING_CLOSURE"],
+    );
+  });
+
   it("prints the sample's assignments in people's terms", () => {
     assert.deepEqual(rowsOf(planOf("access.yaml")), [
       "GROUP Auditors ReadOnly taylor",

@@ -32,6 +32,7 @@ const CORPUS = [
   "guardrail-references",
   "guardrails",
   "identity-center",
+  "inactive-accounts",
   "inline-policies",
   "inline-policy-not-iam",
   "inline-policy-too-large",

@@ -1,5 +1,5 @@
 import { didYouMean } from "../common/suggest";
-import { reachedAccounts } from "../model/accounts";
+import { isInactive, reachedAccounts } from "../model/accounts";
 import type { Assignment } from "../model/matrix";
 import { AssignmentSchema } from "../validate/schema";
 import { isMap, itemsOf, usable, written, type Document } from "./document";
@@ -30,13 +30,24 @@ export function checkAssignments(doc: Document): void {
       doc.at(base, "an assignment needs a target: accounts, ous, tags or allAccounts: true");
     }
     checkTargets(asWritten, base);
+    if (!a.includeInactive) {
+      itemsOf(asWritten.accounts).forEach((ref, j) => {
+        const account = doc.inventory.find((x) => x.name === ref || x.id === ref);
+        if (account && isInactive(account)) {
+          doc.at(
+            [...base, "accounts", j],
+            `account "${account.name}" is ${account.status}: Identity Center cannot create assignments there; remove it, or set includeInactive: true on this entry to keep it`,
+          );
+        }
+      });
+    }
     checkTargets(isMap(asWritten.exclude) ? asWritten.exclude : {}, [...base, "exclude"]);
     // Every name resolves: then an entry that reaches no account is a mistake (a selector that only matches the
     // management account, tags no single account has together, or exclusions that remove every target).
     if (entryUsable.intact && doc.problems.length === before && reachedAccounts(a, doc.inventory).length === 0) {
       doc.at(
         base,
-        "this assignment reaches no account (OU, tag and all-account targets skip the management account; name it in accounts to include it); fix its targets or remove it",
+        "this assignment reaches no account (OU, tag and all-account targets skip the management account and accounts that are not ACTIVE; name the management account in accounts to include it); fix its targets or remove it",
       );
     }
   });

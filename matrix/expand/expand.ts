@@ -73,7 +73,13 @@ export function expand(valid: ValidMatrix): Plan {
   const principals = { GROUP: outputsOf(groups, "groupId"), USER: outputsOf(users, "userId") };
   return {
     settings: { startUrl: matrix.identityCenter.startUrl, region, partition },
-    inventory: inventory.map((a) => ({ name: a.name, id: a.id, ...(a.ou !== undefined ? { ou: a.ou } : {}), management: a.management ?? false })),
+    inventory: inventory.map((a) => ({
+      name: a.name,
+      id: a.id,
+      ...(a.ou !== undefined ? { ou: a.ou } : {}),
+      management: a.management ?? false,
+      ...(a.status !== undefined && a.status !== "ACTIVE" ? { status: a.status } : {}),
+    })),
     root,
     provider,
     permissionSets,

@@ -122,7 +122,7 @@ export interface AssignmentRow {
 export interface Plan {
   readonly settings: { readonly startUrl: string; readonly region: string; readonly partition: string };
   /** The account inventory, sorted by id. */
-  readonly inventory: readonly { readonly name: string; readonly id: string; readonly ou?: string; readonly management: boolean }[];
+  readonly inventory: readonly { readonly name: string; readonly id: string; readonly ou?: string; readonly management: boolean; readonly status?: string }[];
   readonly root: Decl;
   readonly provider: Decl;
   readonly permissionSets: readonly ComponentPlan[];

@@ -144,7 +144,7 @@ function inventoryDrift({ matrix }: ValidMatrix, snapshot: Snapshot): Drift["inv
     fact("tags", tags(Object.entries(a.tags ?? {})), tags((live.Tags ?? []).map((t) => [t.Key, t.Value])));
     if (snapshot.managementAccountId !== undefined)
       fact("management account", a.management ? "yes" : "no", snapshot.managementAccountId === a.id ? "yes" : "no");
-    fact("status", "ACTIVE", live.Status ?? "ACTIVE");
+    fact("status", a.status ?? "ACTIVE", live.Status ?? "ACTIVE");
   }
   const notInFile = snapshot.accounts
     .filter((a) => !inventoryName.has(a.Id))

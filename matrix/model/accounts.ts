@@ -11,6 +11,9 @@ export interface InventoryAccount extends Account {
   readonly name: string;
 }
 
+/** An account Identity Center cannot assign in: suspended, or closing. */
+export const isInactive = (account: Account): boolean => (account.status ?? "ACTIVE") !== "ACTIVE";
+
 /** The organization's root as the AWS console writes it at the start of OU paths (`Root/Workloads/Prod`). */
 export const ROOT_OU = "Root";
 
@@ -62,8 +65,9 @@ export function selectAccounts(selector: AccountSelector, inventory: readonly In
     const id = index.byRef.get(ref);
     if (id !== undefined) chosen.add(id);
   }
+  // Broad choices: never an account that is not ACTIVE; the management account only when it may be chosen.
   const add = (ids: Iterable<string>) => {
-    for (const id of ids) if (!(skipManagement && index.management.has(id))) chosen.add(id);
+    for (const id of ids) if (!index.inactive.has(id) && !(skipManagement && index.management.has(id))) chosen.add(id);
   };
   if (selector.allAccounts) add(index.all);
   for (const ref of selector.ous ?? []) {
@@ -86,6 +90,8 @@ export function selectAccounts(selector: AccountSelector, inventory: readonly In
 interface AccountIndex {
   readonly all: readonly string[];
   readonly management: ReadonlySet<string>;
+  /** Accounts whose status is not ACTIVE: broad targets skip them. */
+  readonly inactive: ReadonlySet<string>;
   /** Inventory name and id to id. */
   readonly byRef: ReadonlyMap<string, string>;
   /** Id to inventory name. */
@@ -122,6 +128,7 @@ function indexOf(inventory: readonly InventoryAccount[]): AccountIndex {
   const index = {
     all: inventory.map((a) => a.id),
     management: new Set(inventory.filter((a) => a.management).map((a) => a.id)),
+    inactive: new Set(inventory.filter((a) => isInactive(a)).map((a) => a.id)),
     byRef,
     nameOf,
     byOu,

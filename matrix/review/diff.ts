@@ -3,7 +3,7 @@ import { byText, groupBy, sortedRecord } from "../common/order";
 import { plural, verb } from "../common/words";
 import { assignmentKey } from "../expand/assignments";
 import type { AssignmentRow, Plan, Value } from "../expand/plan";
-import { accountLabel, inventoryOf, type InventoryAccount } from "../model/accounts";
+import { accountLabel, canonicalOu, inventoryOf, type InventoryAccount } from "../model/accounts";
 import type { Matrix, ValidMatrix } from "../model/matrix";
 import { groupMembers } from "../model/members";
 import { privilegedSets } from "../model/privileged";
@@ -225,13 +225,13 @@ export interface AccessDiff {
   /** Accounts that enter or leave the scope of guardrails.privileged (by their inventory facts or by the rule). */
   readonly guardedScope: readonly { readonly account: AccountRef; readonly guarded: boolean }[];
   /**
-   * Accounts kept (same id) whose inventory facts change (key, OU, tags, management flag) and with them the
+   * Accounts kept (same id) whose inventory facts change (key, OU, tags, management flag, status) and with them the
    * assignments that target them: a selector by tag or OU that takes the account in or leaves it out. The facts are
    * the file's claims; here a changed claim is named by account, with the assignments it moves.
    */
   readonly inventoryMoves: readonly {
     readonly account: AccountRef;
-    /** The facts that change: key, OU, tags, management flag. */
+    /** The facts that change: key, OU, tags, management flag, status. */
     readonly facts: readonly string[];
     /** `group Developers: ReadOnly`: assignments that now target the account, and those that no longer do. */
     readonly entered: readonly string[];
@@ -339,6 +339,7 @@ function inventoryMovesOf(before: Snapshot, after: Snapshot): AccessDiff["invent
     ou: a.ou,
     tags: a.tags && sortedRecord(a.tags),
     management: a.management ?? false,
+    status: a.status ?? "ACTIVE",
   });
   const was = new Map(inventoryOf(before.matrix.accounts).map((a) => [a.id, a]));
   const moved = inventoryOf(after.matrix.accounts).filter((a) => was.has(a.id) && !same(facts(was.get(a.id)!), facts(a)));
@@ -370,7 +371,7 @@ function inventoryMovesOf(before: Snapshot, after: Snapshot): AccessDiff["invent
     .sort((x, y) => byText(x.account.name, y.account.name));
 }
 
-const FACT_NAMES = { name: "key", ou: "OU", tags: "tags", management: "management flag" } as const;
+const FACT_NAMES = { name: "key", ou: "OU", tags: "tags", management: "management flag", status: "status" } as const;
 
 function removalGuardOf(before: Snapshot | undefined, after: Snapshot): AccessDiff["removalGuard"] {
   const removals = before ? checkRemovals(deployedOf(before.plan), deployedOf(after.plan)) : undefined;
@@ -527,9 +528,10 @@ function accountChanges(before: Matrix | undefined, after: Matrix): EntityChange
         a.id,
         shapeFrom([
           ["name", name],
-          ["ou", a.ou],
+          ["ou", a.ou === undefined ? undefined : canonicalOu(a.ou) || undefined],
           ["tags", a.tags && sortedRecord(a.tags)],
           ["management", a.management ?? false],
+          ["status", a.status === undefined || a.status === "ACTIVE" ? undefined : a.status],
         ]),
       ]),
     );

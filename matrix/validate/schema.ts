@@ -31,6 +31,8 @@ const described = <T extends z.ZodType>(schema: T, description: string | undefin
 
 export const ACCOUNT_KEY = /^[A-Za-z0-9][\w.+@-]{0,63}$/;
 export const GROUP_KEY = /^[\w+=,.@-]{1,128}$/;
+/** An account's states in AWS Organizations that the inventory can record (a closed account leaves it). */
+export const ACCOUNT_STATUSES = ["ACTIVE", "SUSPENDED", "PENDING_CLOSURE"] as const;
 export const OU_PATH = /^[^/\s](?:[^/]*[^/\s])?(?:\/[^/\s](?:[^/]*[^/\s])?)*$/;
 
 const text = (max: number, what: string) => z.string().min(1, `${what} must not be empty`).max(max, `${what} must be at most ${max} characters`);
@@ -65,6 +67,16 @@ export const AccountSchema = z.strictObject({
   ).optional(),
   tags: tags.optional(),
   management: described(z.boolean(), "Marks the organization's management account: OU, tag and all-account targets skip it.", "management account").optional(),
+  status: described(
+    z.enum(ACCOUNT_STATUSES, {
+      error: (issue) =>
+        issue.input === "CLOSED"
+          ? "a CLOSED account has left the organization and can hold no access: remove it from accounts"
+          : `an account's status is one of ${ACCOUNT_STATUSES.join(", ")}`,
+    }),
+    "The account's state in AWS Organizations; default ACTIVE. OU, tag and all-account targets skip accounts that are not ACTIVE, and naming one in accounts needs includeInactive: true.",
+    "status",
+  ).optional(),
   description: described(text(256, "description"), undefined, "description").optional(),
 });
 
@@ -144,6 +156,10 @@ export const AssignmentSchema = z.strictObject({
       tags: tagSelector.optional(),
     })
     .optional(),
+  includeInactive: described(
+    z.boolean(),
+    "Keep the accounts this entry names in accounts even when their status is not ACTIVE (Identity Center cannot create assignments there).",
+  ).optional(),
   description: text(IDENTITY_TEXT_MAX, "description").optional(),
 });
 
