@@ -11,6 +11,7 @@ import { registerAdopt } from "./commands/adopt";
 import { registerDrift } from "./commands/drift";
 import { registerVerifyImport } from "./commands/verifyImport";
 import { registerSnapshot } from "./commands/snapshot";
+import { registerInventory } from "./commands/inventory";
 import { registerSchema } from "./commands/schema";
 import { registerWho } from "./commands/who";
 import { GitError } from "./git";
@@ -47,6 +48,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerDrift,
   registerAdopt,
   registerVerifyImport,
+  registerInventory,
   registerAwsConfig,
   registerSchema,
 ];

@@ -124,6 +124,9 @@ function keptSnapshot(snapshot: Snapshot, kept: Kept): Snapshot {
   };
 }
 
+/** An account's inventory key from its name in Organizations; `account-<id>` when the name gives none, or a taken one. */
+export const accountKeyFrom = (name: string, id: string, taken: Set<string>): string => keyFrom(name, ACCOUNT_KEY, /[^\w.+@-]/g, `account-${id}`, taken, 64);
+
 /** A key made of allowed characters from a name: others become "-", and a key already taken gets the fallback. */
 function keyFrom(name: string, allowed: RegExp, disallowed: RegExp, fallback: string, taken: Set<string>, max: number): string {
   let key = name
@@ -200,7 +203,7 @@ function draftAccounts({ snapshot, dropped, leftOut, track }: Draft, renamedAcco
     }
     // A key the checks refused in an earlier round (a look-alike of another) becomes the account id's.
     const fallback = `account-${a.Id}`;
-    let key = keyFrom(a.Name, ACCOUNT_KEY, /[^\w.+@-]/g, fallback, accountKeys, 64);
+    let key = accountKeyFrom(a.Name, a.Id, accountKeys);
     if (renamedAccounts.has(key)) accountKeys.add((key = fallback));
     accountKey.set(a.Id, key);
     track("accounts", key, `account ${accountLabel(a.Name, a.Id)}`);
