@@ -7,14 +7,16 @@ import type { Plan } from "./matrix/expand/plan";
 import { MatrixError } from "./matrix/common/problems";
 import { checkRemovals, deployedOf, removalVerdict } from "./matrix/review/removalGuard";
 import { importsFor, loadAdoptFile } from "./matrix/live/importIds";
+import { inventoryProblems } from "./matrix/live/verifyInventory";
+import { organizationFacts } from "./components/organization";
 
 // The program: stack config in, the access matrix validated and expanded, the removal guard, one component,
 // outputs out. Nothing is declared until the file is valid and the guard lets the change through.
 export = async () => {
   const config = new pulumi.Config();
-  const plan = planOf(config.get("accessFile") || "access.yaml");
   // Empty means unset: Pulumi.yaml declares these keys with empty defaults. removalVerdict checks the numbers.
   const setting = (key: string) => config.get(key) || undefined;
+  const plan = await planOf(config.get("accessFile") || "access.yaml", setting("verifyInventory") !== "false");
   const deployed = deployedOf(plan, setting("instanceArn") ?? "", setting("identityStoreId") ?? "");
   const number = (key: string) => (setting(key) === undefined ? undefined : Number(setting(key)));
   const limits = { maxShare: number("maxRemovalShare"), maxCount: number("maxRemovals"), allow: setting("allowRemovals") };
@@ -77,11 +79,17 @@ function adoptionOf(file: string | undefined, plan: Plan, deployedBefore: boolea
 }
 
 /**
- * The plan of the access matrix, or a RunError listing its located problems (no stack trace). Only the plan leaves
- * this function: the parsed file and its position index are garbage before the first resource is registered.
+ * The plan of the access matrix, or a RunError listing its located problems (no stack trace): the file's own, then,
+ * unless the stack turns it off, its inventory against AWS Organizations. Only the plan leaves this function: the
+ * parsed file and its position index are garbage before the first resource is registered.
  */
-function planOf(file: string): Plan {
+async function planOf(file: string, verifyInventory: boolean): Promise<Plan> {
   const loaded = loadMatrixFile(file);
   if (!loaded.ok) throw new pulumi.RunError(new MatrixError(loaded.problems).message);
+  if (verifyInventory) {
+    const organization = await organizationFacts(Object.values(loaded.value.matrix.accounts).map((a) => a.id));
+    const problems = inventoryProblems(loaded.value, organization);
+    if (problems.length) throw new pulumi.RunError(new MatrixError(problems).message.replace("in the access matrix", "in the inventory of the access matrix"));
+  }
   return expand(loaded.value);
 }

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { LOOKUP, TYPE, declKey, isRef, type Plan, type Ref, type Value } from "../matrix/expand/plan";
+import { loadMatrixFile } from "../matrix/checks/pipeline";
+import { inventoryOf } from "../matrix/model/accounts";
 
 /**
  * The one mocks helper of the test suite. It records every registration (type, logical name, parent, inputs,
@@ -62,6 +64,10 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   stackOutputs: Record<string, unknown> = {};
   /** Names of the stacks read through StackReference (kept apart from the registrations of the program). */
   stackReferences: string[] = [];
+  /** AWS Organizations as the Organizations data sources answer; unset, runIndex mirrors the access file's inventory. */
+  organization: MockOrganization | undefined;
+  /** The Organizations data sources called, by token (kept apart from the Identity Center lookups). */
+  organizationCalls: string[] = [];
   /** Set by the monitor hook just before each newResource call (synchronously, so no interleaving). */
   private meta: { parent: string; dependencies: string[]; aliasParents: string[] } | undefined;
 
@@ -71,6 +77,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     this.instances = { arns: [MOCK_INSTANCE_ARN], identityStoreIds: [MOCK_IDENTITY_STORE_ID] };
     this.stackOutputs = {};
     this.stackReferences = [];
+    this.organization = undefined;
+    this.organizationCalls = [];
   }
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
@@ -101,6 +109,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   }
 
   call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    if (args.token.startsWith("aws:organizations/")) return this.organizationCall(args.token, args.inputs);
     this.invocations.push({ token: args.token, args: args.inputs });
     const attribute = (args.inputs.alternateIdentifier as { uniqueAttribute: { attributeValue: string } } | undefined)?.uniqueAttribute.attributeValue;
     switch (args.token) {
@@ -112,6 +121,46 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         return { userId: mockValues.externalUserId(attribute!), userName: attribute, identityStoreId: args.inputs.identityStoreId };
       default:
         throw new Error(`the mocks do not know the invoke ${args.token}; add it to test/mocks.ts`);
+    }
+  }
+
+  /** The Organizations data sources the program reads its inventory check from, answered from `organization`. */
+  private organizationCall(token: string, inputs: Record<string, string>): Record<string, unknown> {
+    this.organizationCalls.push(token);
+    const org = this.organization ?? { accounts: [] };
+    const ouId = (path: readonly string[]) => (path.length ? `ou-${path.join("-").toLowerCase()}` : "r-root");
+    const account = (a: MockOrganization["accounts"][number]) => ({
+      id: a.id,
+      name: a.name,
+      state: a.state,
+      status: a.state,
+      arn: "",
+      email: "",
+      joinedMethod: "",
+      joinedTimestamp: "",
+    });
+    switch (token) {
+      case "aws:organizations/getOrganization:getOrganization":
+        return {
+          id: "o-mock",
+          masterAccountId: org.managementAccountId ?? "",
+          accounts: org.accounts.map(account),
+          roots: [{ id: "r-root", name: "Root", arn: "", policyTypes: [] }],
+        };
+      case "aws:organizations/getOrganizationalUnits:getOrganizationalUnits": {
+        const children = new Map<string, string>();
+        for (const a of org.accounts)
+          a.path.forEach((name, i) => {
+            if (ouId(a.path.slice(0, i)) === inputs.parentId) children.set(ouId(a.path.slice(0, i + 1)), name);
+          });
+        return { id: inputs.parentId, parentId: inputs.parentId, children: [...children].map(([id, name]) => ({ id, name, arn: "" })) };
+      }
+      case "aws:organizations/getOrganizationalUnitChildAccounts:getOrganizationalUnitChildAccounts":
+        return { id: inputs.parentId, parentId: inputs.parentId, accounts: org.accounts.filter((a) => ouId(a.path) === inputs.parentId).map(account) };
+      case "aws:organizations/getResourceTags:getResourceTags":
+        return { id: inputs.resourceId, resourceId: inputs.resourceId, tags: org.accounts.find((a) => a.id === inputs.resourceId)?.tags ?? {} };
+      default:
+        throw new Error(`the mocks do not know the invoke ${token}; add it to test/mocks.ts`);
     }
   }
 
@@ -131,6 +180,23 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       return original(req, callback);
     };
   }
+}
+
+/** An organization as the Organizations data sources describe it. */
+export interface MockOrganization {
+  readonly managementAccountId?: string;
+  readonly accounts: readonly { id: string; name: string; state: string; path: readonly string[]; tags: Readonly<Record<string, string>> }[];
+}
+
+/** The organization an access file describes: what a stack whose inventory is right reads from AWS. */
+export function organizationOf(file: string): MockOrganization {
+  const loaded = loadMatrixFile(file);
+  if (!loaded.ok) return { accounts: [] };
+  const inventory = inventoryOf(loaded.value.matrix.accounts);
+  return {
+    managementAccountId: inventory.find((a) => a.management)?.id,
+    accounts: inventory.map((a) => ({ id: a.id, name: a.name, state: a.status ?? "ACTIVE", path: a.ou ? a.ou.split("/") : [], tags: a.tags ?? {} })),
+  };
 }
 
 interface RegisterRequest {
@@ -213,6 +279,8 @@ function resolveRef(ref: Ref, plan: Plan): string {
  * to the stack outputs; rejects with the RunError the program stops with. Set config and mocks before.
  */
 export async function runIndex(): ReturnType<typeof import("../index")> {
+  // Unless a test says otherwise, AWS Organizations agrees with the access file the stack deploys.
+  if (shared && !shared.organization) shared.organization = organizationOf(new pulumi.Config("sso-access").get("accessFile") || "access.yaml");
   const id = require.resolve("../index");
   delete require.cache[id];
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -4,19 +4,7 @@
  * keeps the number in flight bounded so that retries do not pile up.
  */
 
-/** Runs `fn` over `items`, at most `limit` at a time; results in the items' order. */
-export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
+export { mapLimited } from "../../matrix/common/concurrency";
 
 /** Counts API calls, and reports them with an estimate of what is left once the total is known. */
 export class CallCounter {

@@ -1,7 +1,7 @@
 import { byText } from "../common/order";
 import type { Plan } from "../expand/plan";
-import { accountLabel } from "../model/accounts";
-import type { ValidMatrix } from "../model/matrix";
+import { accountLabel, canonicalOu } from "../model/accounts";
+import type { Account, ValidMatrix } from "../model/matrix";
 import type { Snapshot } from "./snapshot";
 import { compareStates, declaredState, liveState, membershipParts, type AssignmentState, type EntityDifferences, type FieldChange } from "./state";
 
@@ -119,38 +119,47 @@ function orphansOf(snapshot: Snapshot, account: (id: string) => DriftAccount): s
   ].sort(byText);
 }
 
+/** What Organizations says of accounts: all an inventory is compared with (a snapshot has it, and so does the program). */
+export type OrganizationFacts = Pick<Snapshot, "accounts" | "managementAccountId">;
+
+const tagText = (list: [string, string][]) =>
+  list
+    .sort((x, y) => byText(x[0], y[0]))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ") || "(none)";
+
+/**
+ * The facts of one account that the file states differently from Organizations: its OU path (as the console or not,
+ * the same path), tags, management flag (when Organizations names its management account) and status.
+ */
+export function accountDifferences(a: Account, live: Snapshot["accounts"][number], managementAccountId: string | undefined): Omit<InventoryFact, "account">[] {
+  const out: Omit<InventoryFact, "account">[] = [];
+  const fact = (f: InventoryFact["fact"], file: string, organizations: string) => {
+    if (file !== organizations) out.push({ fact: f, file, organizations });
+  };
+  fact("OU", (a.ou !== undefined && canonicalOu(a.ou)) || "(the root)", live.Path?.length ? live.Path.join("/") : "(the root)");
+  fact("tags", tagText(Object.entries(a.tags ?? {})), tagText((live.Tags ?? []).map((t) => [t.Key, t.Value])));
+  if (managementAccountId !== undefined) fact("management account", a.management ? "yes" : "no", managementAccountId === a.id ? "yes" : "no");
+  fact("status", a.status ?? "ACTIVE", live.Status ?? "ACTIVE");
+  return out;
+}
+
 /** The file's inventory against AWS Organizations: accounts missing on either side, and facts that differ. */
-function inventoryDrift({ matrix }: ValidMatrix, snapshot: Snapshot): Drift["inventory"] {
-  const orgAccounts = new Map(snapshot.accounts.map((a) => [a.Id, a]));
+export function inventoryDrift({ matrix }: ValidMatrix, organization: OrganizationFacts): Drift["inventory"] {
+  const orgAccounts = new Map(organization.accounts.map((a) => [a.Id, a]));
   const inventoryName = new Map(Object.entries(matrix.accounts).map(([name, a]) => [a.id, name]));
   const notInOrganization: DriftAccount[] = [];
   const differs: InventoryFact[] = [];
   for (const [name, a] of Object.entries(matrix.accounts).sort((x, y) => byText(x[0], y[0]))) {
     const live = orgAccounts.get(a.id);
     const here = { name, id: a.id };
-    if (!live) {
-      notInOrganization.push(here);
-      continue;
-    }
-    const fact = (f: InventoryFact["fact"], file: string, organizations: string) => {
-      if (file !== organizations) differs.push({ account: here, fact: f, file, organizations });
-    };
-    fact("OU", a.ou ?? "(the root)", live.Path?.length ? live.Path.join("/") : "(the root)");
-    const tags = (list: [string, string][]) =>
-      list
-        .sort((x, y) => byText(x[0], y[0]))
-        .map(([k, v]) => `${k}=${v}`)
-        .join(", ") || "(none)";
-    fact("tags", tags(Object.entries(a.tags ?? {})), tags((live.Tags ?? []).map((t) => [t.Key, t.Value])));
-    if (snapshot.managementAccountId !== undefined)
-      fact("management account", a.management ? "yes" : "no", snapshot.managementAccountId === a.id ? "yes" : "no");
-    fact("status", a.status ?? "ACTIVE", live.Status ?? "ACTIVE");
+    if (!live) notInOrganization.push(here);
+    else differs.push(...accountDifferences(a, live, organization.managementAccountId).map((d) => ({ account: here, ...d })));
   }
-  const notInFile = snapshot.accounts
+  const notInFile = organization.accounts
     .filter((a) => !inventoryName.has(a.Id))
     .map((a) => ({ name: a.Name, id: a.Id }))
     .sort((x, y) => byText(x.name, y.name) || byText(x.id, y.id));
-
   return { notInOrganization, differs, notInFile };
 }
 

@@ -1,8 +1,8 @@
 import { isMap, isScalar, parseDocument, type Document } from "yaml";
 import { byText } from "../common/order";
-import { canonicalOu } from "../model/accounts";
 import type { Account, ValidMatrix } from "../model/matrix";
 import { accountKeyFrom } from "./adopt";
+import { accountDifferences } from "./drift";
 import type { Snapshot } from "./snapshot";
 
 /**
@@ -65,7 +65,7 @@ export function inventoryChanges(valid: ValidMatrix, snapshot: Snapshot): Invent
       );
       continue;
     }
-    const details = differences(account, factsOf(org, snapshot.managementAccountId));
+    const details = accountDifferences(account, org, snapshot.managementAccountId).map((d) => `${d.fact} ${d.file} -> ${d.organizations}`);
     if (details.length) changes.push({ kind: "update", key, id, details });
   }
   for (const org of [...live.values()].sort((a, b) => byText(a.Name, b.Name) || byText(a.Id, b.Id))) {
@@ -91,17 +91,6 @@ function describe(f: Facts): string[] {
   ];
 }
 
-/** The facts that differ, as `OU A -> B`; an OU written from `Root/` is the same OU. */
-function differences(was: Account, is: Facts): string[] {
-  const out: string[] = [];
-  const ou = was.ou === undefined ? "" : canonicalOu(was.ou);
-  if (ou !== (is.ou ?? "")) out.push(`OU ${ou || "(the root)"} -> ${is.ou ?? "(the root)"}`);
-  if (tagText(was.tags) !== tagText(is.tags)) out.push(`tags ${tagText(was.tags)} -> ${tagText(is.tags)}`);
-  if (Boolean(was.management) !== Boolean(is.management)) out.push(is.management ? "becomes the management account" : "is no longer the management account");
-  if ((was.status ?? "ACTIVE") !== (is.status ?? "ACTIVE")) out.push(`status ${was.status ?? "ACTIVE"} -> ${is.status ?? "ACTIVE"}`);
-  return out;
-}
-
 /**
  * The file's text with `accounts:` saying what Organizations says. Edited with `yaml` (a document model that keeps
  * comments and layout); only the accounts section of its output is taken, so nothing outside it can change.
@@ -116,22 +105,26 @@ export function applyInventory(text: string, valid: ValidMatrix, snapshot: Snaps
       const facts = factsOf(live.get(change.id)!, snapshot.managementAccountId);
       doc.setIn(path, doc.createNode({ id: change.id, ...facts }));
     }
-    if (change.kind === "update") setFacts(doc, path, valid.matrix.accounts[change.key], factsOf(live.get(change.id)!, snapshot.managementAccountId));
+    if (change.kind === "update") {
+      const [was, org] = [valid.matrix.accounts[change.key], live.get(change.id)!];
+      const differs = new Set(accountDifferences(was, org, snapshot.managementAccountId).map((d) => d.fact));
+      setFacts(doc, path, was, factsOf(org, snapshot.managementAccountId), differs);
+    }
   }
   const out = doc.toString({ flowCollectionPadding: false, lineWidth: 0 });
   return spliceSection(text, out, "accounts");
 }
 
-/** Sets each fact that differs, field by field (a tag by its key), so that comments beside the others stay. */
-function setFacts(doc: Document, path: string[], was: Account, is: Facts): void {
+/** Sets each fact that differs (accountDifferences), field by field (a tag by its key), so comments beside others stay. */
+function setFacts(doc: Document, path: string[], was: Account, is: Facts, differs: ReadonlySet<string>): void {
   const set = (field: string, value: unknown): void => {
     if (value === undefined) doc.deleteIn([...path, field]);
     else doc.setIn([...path, field], value);
   };
-  if (canonicalOu(was.ou ?? "") !== (is.ou ?? "")) set("ou", is.ou);
-  if (Boolean(was.management) !== Boolean(is.management)) set("management", is.management ? true : undefined);
-  if ((was.status ?? "ACTIVE") !== (is.status ?? "ACTIVE")) set("status", is.status);
-  if (tagText(was.tags) === tagText(is.tags)) return;
+  if (differs.has("OU")) set("ou", is.ou);
+  if (differs.has("management account")) set("management", is.management ? true : undefined);
+  if (differs.has("status")) set("status", is.status);
+  if (!differs.has("tags")) return;
   if (!is.tags) {
     set("tags", undefined);
     return;
