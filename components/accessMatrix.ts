@@ -94,6 +94,8 @@ export class AccessMatrix extends pulumi.ComponentResource {
       sets.push({ name: p.name, value: new PermissionSet(p.name, { plan: p, declarations }, parent).arn });
       await declarations.breathe();
     }
+    // The instance's own settings (attributes for access control), under the root.
+    declarations.declare(plan.instance, this, ownUrn);
     // Users have no component each (one per person would be thousands of registrations): declared under the root.
     const users: typeof sets = [];
     for (const p of plan.users) {

@@ -22,6 +22,7 @@ export const RESOURCE_CLASSES: Partial<Record<Decl["type"], ResourceClass>> = {
   [TYPE.groupMembership]: aws.identitystore.GroupMembership,
   [TYPE.user]: aws.identitystore.User,
   [TYPE.accountAssignment]: aws.ssoadmin.AccountAssignment,
+  [TYPE.accessControlAttributes]: aws.ssoadmin.InstanceAccessControlAttributes,
 };
 
 type LookupFunction = (args: never, opts: pulumi.InvokeOutputOptions) => pulumi.Output<Record<string, unknown>>;

@@ -94,6 +94,7 @@ describe("import ids follow the provider's documented formats", () => {
       ["identitystore/group", TYPE.group, (x) => importId.identityStoreEntity(...(x.split("/") as [string, string]))],
       ["identitystore/groupMembership", TYPE.groupMembership, (x) => importId.identityStoreEntity(...(x.split("/") as [string, string]))],
       ["identitystore/user", TYPE.user, (x) => importId.identityStoreEntity(...(x.split("/") as [string, string]))],
+      ["ssoadmin/instanceAccessControlAttributes", TYPE.accessControlAttributes, (x) => importId.accessControlAttributes(x)],
       [
         "ssoadmin/accountAssignment",
         TYPE.accountAssignment,

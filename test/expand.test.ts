@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { dump, load } from "js-yaml";
 import { assignmentName } from "../matrix/expand/names";
 import { expand } from "../matrix/expand/expand";
-import { loadMatrixFile, loadMatrixOrThrow } from "../matrix/checks/pipeline";
+import { loadMatrixFile, loadMatrixOrThrow, loadMatrixText } from "../matrix/checks/pipeline";
 import { managedPolicyArn, partitionOf } from "../matrix/aws/policies";
 import { danglingReferences, planDecls, TYPE, type Plan } from "../matrix/expand/plan";
 
@@ -58,6 +58,40 @@ describe("expansion: targets", () => {
     assert.deepEqual(
       plan.inventory.map((a) => `${a.name} ${a.status ?? "ACTIVE"}`),
       ["prod ACTIVE", "old SUSPENDED", "leaving PENDING_CLOSURE"],
+    );
+  });
+
+  it("declares the instance's attributes for access control as one resource under the root, keys sorted; at most 50", () => {
+    const plan = planOf("test/fixtures/valid/access-control-attributes.yaml");
+    const abac = planDecls(plan).filter((d) => d.type === TYPE.accessControlAttributes);
+    assert.deepEqual(
+      abac.map((d) => [d.name, d.parent, d.inputs]),
+      [
+        [
+          "access-control-attributes",
+          plan.root.key,
+          {
+            instanceArn: { $instance: "arn" },
+            attributes: [
+              { key: "CostCenter", values: [{ sources: ["${path:enterprise.costCenter}"] }] },
+              { key: "Department", values: [{ sources: ["${path:enterprise.department}"] }] },
+            ],
+          },
+        ],
+      ],
+    );
+    assert.deepEqual(
+      planDecls(planOf("access.yaml")).filter((d) => d.type === TYPE.accessControlAttributes),
+      [],
+      "none when none are declared",
+    );
+    const text = fs.readFileSync(path.join(ROOT, "test/fixtures/valid/access-control-attributes.yaml"), "utf8");
+    const many = Array.from({ length: 51 }, (_, i) => `    Key${i}: \${path:enterprise.k${i}}`).join("\n");
+    const result = loadMatrixText(text.replace(/ {4}CostCenter.*\n {4}Department.*\n/, `${many}\n`), "many.yaml", { read: () => "no files" });
+    assert.ok(!result.ok);
+    assert.deepEqual(
+      result.problems.map((p) => `${p.path}  ${p.message}`),
+      ["identityCenter.accessControlAttributes  Identity Center takes at most 50 attributes for access control"],
     );
   });
 

@@ -14,6 +14,7 @@ const INVALID = "test/fixtures/invalid";
 
 /** The reviewed corpus of broken files, by base name: each has a `.yaml` and the `.expected` list of its problems. */
 const CORPUS = [
+  "access-control-attributes",
   "account-id-lengths",
   "account-ids",
   "alias-bomb",

@@ -59,6 +59,12 @@ export const IDENTITY_TEXT_MAX = 1024;
 export const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 export const TAG_VALUE_MAX = 256;
 
+/**
+ * Attributes for access control (ABAC) an instance takes, each a key (as tag keys) and one source of at most 256
+ * characters: https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_InstanceAccessControlAttributeConfiguration.html
+ */
+export const MAX_ACCESS_CONTROL_ATTRIBUTES = 50;
+
 /** Requests per second that Identity Center's APIs share, and assignment creations it runs at once (quotas page; not adjustable). */
 export const API_REQUESTS_PER_SECOND = 20;
 export const MAX_OUTSTANDING_ASSIGNMENT_CREATIONS = 10;

@@ -5,7 +5,7 @@ import { inventoryOf } from "../model/accounts";
 import type { Matrix, PermissionSet, ValidMatrix } from "../model/matrix";
 import { groupMembers } from "../model/members";
 import { expandAssignments } from "./assignments";
-import { PROVIDER_NAME, ROOT_NAME, assignmentName, attachmentName, membershipName } from "./names";
+import { ACCESS_CONTROL_ATTRIBUTES_NAME, PROVIDER_NAME, ROOT_NAME, assignmentName, attachmentName, membershipName } from "./names";
 import {
   LOOKUP,
   TYPE,
@@ -73,6 +73,7 @@ export function expand(valid: ValidMatrix): Plan {
   const principals = { GROUP: outputsOf(groups, "groupId"), USER: outputsOf(users, "userId") };
   return {
     settings: { startUrl: matrix.identityCenter.startUrl, region, partition },
+    instance: expandInstance(matrix, root.key),
     inventory: inventory.map((a) => ({
       name: a.name,
       id: a.id,
@@ -151,6 +152,23 @@ function expandGroups(matrix: Matrix, root: string, users: readonly Part[]): Com
       );
       return { name: key, component, children: [resource, ...memberships], lookups: [], outputs: { groupId: ref(resource, "groupId") } };
     });
+}
+
+/** The instance's attributes for access control (ABAC), sorted by key; nothing when the file declares none. */
+function expandInstance(matrix: Matrix, root: string): Part {
+  const attributes = Object.entries(matrix.identityCenter.accessControlAttributes ?? {}).sort((a, b) => byText(a[0], b[0]));
+  const children = attributes.length
+    ? [
+        {
+          ...decl(TYPE.accessControlAttributes, ACCESS_CONTROL_ATTRIBUTES_NAME, root, {
+            instanceArn: INSTANCE_ARN,
+            attributes: attributes.map(([key, source]) => ({ key, values: [{ sources: [source] }] })),
+          }),
+          fields: { attributes: "accessControlAttributes" },
+        },
+      ]
+    : [];
+  return { name: "instance", children, lookups: [], outputs: {} };
 }
 
 /** A permission set with its exclusive policy attachments, inline policy and boundary. */

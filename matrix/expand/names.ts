@@ -8,6 +8,9 @@ import type { PrincipalType } from "./plan";
 
 /** The top-level component's logical name. */
 export const ROOT_NAME = "access";
+/** Logical name of the instance's attributes for access control: one per instance. */
+export const ACCESS_CONTROL_ATTRIBUTES_NAME = "access-control-attributes";
+
 /** The explicit AWS provider's logical name. Changing it would replace every resource. */
 export const PROVIDER_NAME = "identity-center";
 

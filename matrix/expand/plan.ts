@@ -29,6 +29,7 @@ export const TYPE = {
   groupMembership: "aws:identitystore/groupMembership:GroupMembership",
   user: "aws:identitystore/user:User",
   accountAssignment: "aws:ssoadmin/accountAssignment:AccountAssignment",
+  accessControlAttributes: "aws:ssoadmin/instanceAccessControlAttributes:InstanceAccessControlAttributes",
 } as const;
 
 /** Data-source (invoke) tokens the program calls. */
@@ -126,6 +127,8 @@ export interface Plan {
   readonly root: Decl;
   readonly provider: Decl;
   readonly permissionSets: readonly ComponentPlan[];
+  /** Settings of the Identity Center instance itself (attributes for access control), under the root; empty when none. */
+  readonly instance: Part;
   /** Users have no component each: their resources and lookups belong to the root. */
   readonly users: readonly Part[];
   readonly groups: readonly ComponentPlan[];
@@ -142,7 +145,7 @@ export function isRef(value: Value): value is Ref {
 
 /** The parts in the order the program declares them: dependencies before dependents. */
 export function planParts(plan: Plan): Part[] {
-  return [...plan.permissionSets, ...plan.users, ...plan.groups, ...plan.accounts];
+  return [...plan.permissionSets, plan.instance, ...plan.users, ...plan.groups, ...plan.accounts];
 }
 
 /** Every registration of the program, in declaration order. */

@@ -27,6 +27,7 @@ export const importId = {
   inlinePolicy: (setArn: string, instanceArn: string) => `${setArn},${instanceArn}`,
   permissionsBoundary: (setArn: string, instanceArn: string) => `${setArn},${instanceArn}`,
   identityStoreEntity: (identityStoreId: string, id: string) => `${identityStoreId}/${id}`,
+  accessControlAttributes: (instanceArn: string) => instanceArn,
   accountAssignment: (principalId: string, principalType: string, accountId: string, setArn: string, instanceArn: string) =>
     `${principalId},${principalType},${accountId},AWS_ACCOUNT,${setArn},${instanceArn}`,
 };

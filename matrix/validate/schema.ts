@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  MAX_ACCESS_CONTROL_ATTRIBUTES,
   ACCOUNT_ID,
   DEFAULT_SESSION_DURATION,
   IDENTITY_TEXT_MAX,
@@ -199,6 +200,18 @@ export const IdentityCenterSchema = z.strictObject({
     "start URL",
   ),
   region: described(z.string().regex(REGION, "region must be an AWS region such as us-east-1"), "Home region of the Identity Center instance.", "region"),
+  accessControlAttributes: described(
+    z
+      .record(
+        z.string().regex(TAG_KEY, "an attribute key must be 1-128 letters, digits, spaces or _.:/=+-@"),
+        z.string().min(1, "name the attribute's source, e.g. ${path:enterprise.costCenter}").max(256, "an attribute's source is at most 256 characters"),
+      )
+      .refine((attributes) => Object.keys(attributes).length <= MAX_ACCESS_CONTROL_ATTRIBUTES, {
+        error: `Identity Center takes at most ${MAX_ACCESS_CONTROL_ATTRIBUTES} attributes for access control`,
+      }),
+    "Attributes for access control (ABAC): the key IAM policies read as aws:PrincipalTag/<key>, to the attribute of the identity source, e.g. CostCenter: ${path:enterprise.costCenter}.",
+    "attributes for access control",
+  ).optional(),
 });
 
 export const MatrixSchema = z
