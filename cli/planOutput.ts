@@ -6,6 +6,8 @@ export function summarize(plan: Plan) {
     accounts: plan.inventory.length,
     accountsWithAssignments: new Set(plan.assignments.map((a) => a.accountId)).size,
     permissionSets: plan.permissionSets.length,
+    /** Permission sets that exist and are not managed here: looked up by name. */
+    permissionSetsLookedUp: plan.permissionSets.filter((p) => p.lookups.length > 0).length,
     groups: plan.groups.length,
     /** Groups and users looked up (external): they exist, the program never creates or changes them. */
     groupsLookedUp: plan.groups.filter((g) => g.lookups.length > 0).length,
@@ -30,7 +32,7 @@ function principals(total: number, lookedUp: number, noun: string): string {
 export function renderPlanText(plan: Plan, file: string): string {
   const s = summarize(plan);
   const lines: string[] = [
-    `${file}: ${s.assignments} assignments of ${s.permissionSets} permission sets in ${s.accountsWithAssignments} of ${s.accounts} accounts; ${principals(s.groups, s.groupsLookedUp, "group")}, ${principals(s.users, s.usersLookedUp, "user")}.`,
+    `${file}: ${s.assignments} assignments of ${principals(s.permissionSets, s.permissionSetsLookedUp, "permission set")} in ${s.accountsWithAssignments} of ${s.accounts} accounts; ${principals(s.groups, s.groupsLookedUp, "group")}, ${principals(s.users, s.usersLookedUp, "user")}.`,
     "",
     `Resources the program declares (${s.resources}):`,
   ];

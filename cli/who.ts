@@ -43,6 +43,8 @@ export interface WhoReport {
   readonly externalGroupsNotShown: readonly string[];
   /** Users, among those the filters select, who reach no account. */
   readonly usersWithoutAccess: readonly string[];
+  /** Groups that exist outside the file (existing: true) whose rows are shown: members added elsewhere are unknown. */
+  readonly existingGroups: readonly string[];
 }
 
 /** What a walk over the report's rows is given: a user's hold on a target, or an external group's. */
@@ -80,6 +82,10 @@ export function whoReport(valid: ValidMatrix, plan: Plan, filters: WhoFilters, v
     externalGrants,
     externalGroupsNotShown: byUser ? [...new Set(external.map((g) => g.group))] : [],
     usersWithoutAccess: narrowed ? [] : users.filter((p) => !reachesAny(index, p)).map((p) => index.users[p]),
+    existingGroups: Object.entries(valid.matrix.groups ?? {})
+      .filter(([key, g]) => g.existing && index.groups.has(key) && (!filters.groups.length || filters.groups.includes(key)))
+      .map(([key]) => key)
+      .sort(byText),
   };
 }
 
@@ -209,6 +215,12 @@ function notes(report: WhoReport): string[] {
   if (report.externalGroupsNotShown.length) {
     out.push(`Not shown: external groups ${report.externalGroupsNotShown.join(", ")} also hold access here; their members are managed outside access.yaml.`);
   }
+  if (report.existingGroups.length) {
+    const [noun, verb] = report.existingGroups.length === 1 ? ["Group", "exists"] : ["Groups", "exist"];
+    out.push(
+      `${noun} ${report.existingGroups.join(", ")} ${verb} outside access.yaml: only the members listed here are shown; members added elsewhere hold the same access.`,
+    );
+  }
   if (report.usersWithoutAccess.length) out.push(`No access: ${report.usersWithoutAccess.join(", ")}.`);
   return out;
 }
@@ -265,6 +277,7 @@ function writeJson(report: WhoReport, emit: (line: string) => void): void {
     externalGroups: report.externalGrants,
     externalGroupsNotShown: report.externalGroupsNotShown,
     usersWithoutAccess: report.usersWithoutAccess,
+    existingGroups: report.existingGroups,
   };
   // Its members, one level in already: the object's text without its braces.
   emit(JSON.stringify(rest, null, 2).slice(2, -2));

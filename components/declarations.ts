@@ -30,6 +30,7 @@ type LookupFunction = (args: never, opts: pulumi.InvokeOutputOptions) => pulumi.
 const LOOKUP_FUNCTIONS: Record<Exclude<LookupToken, typeof LOOKUP.instances>, LookupFunction> = {
   [LOOKUP.group]: aws.identitystore.getGroupOutput as unknown as LookupFunction,
   [LOOKUP.user]: aws.identitystore.getUserOutput as unknown as LookupFunction,
+  [LOOKUP.permissionSet]: aws.ssoadmin.getPermissionSetOutput as unknown as LookupFunction,
 };
 
 /** The Identity Center instance every resource belongs to: plain strings when stack config names it, else lookup outputs. */

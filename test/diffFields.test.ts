@@ -82,6 +82,8 @@ const PERMISSION_SET_EDITS: Record<string, [(set: Doc) => void, Expect]> = {
   inlinePolicyFile: [(s) => ((s.inlinePolicyFile = "policy.json"), delete s.inlinePolicy), { label: "inline policy" }],
   permissionsBoundary: [(s) => (s.permissionsBoundary = { customerManagedPolicy: { name: "Boundary" } }), { label: "permissions boundary" }],
   tags: [(s) => (s.tags.team = "security"), { label: "tags" }],
+  // Handed over to be looked up (Control Tower's own sets): the set is no longer declared, only found by name.
+  existing: [(s) => (Object.keys(s).forEach((k) => delete s[k]), (s.existing = true)), { label: "existing" }],
 };
 
 const USER_EDITS: Record<string, [(user: Doc) => void, Expect]> = {
@@ -101,6 +103,7 @@ const GROUP_EDITS: Record<string, [(group: Doc) => void, Expect]> = {
   description: [(g) => (g.description = "Builders of things."), { label: "description" }],
   members: [(g) => g.members.push("bob"), "memberships"],
   external: [(g) => Object.assign(g, { external: true, members: undefined, description: undefined }), { label: "external" }],
+  existing: [(g) => Object.assign(g, { existing: true, description: undefined }), { label: "existing" }],
 };
 
 const TABLES = [

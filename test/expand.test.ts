@@ -7,7 +7,7 @@ import { assignmentName } from "../matrix/expand/names";
 import { expand } from "../matrix/expand/expand";
 import { loadMatrixFile, loadMatrixOrThrow, loadMatrixText } from "../matrix/checks/pipeline";
 import { managedPolicyArn, partitionOf } from "../matrix/aws/policies";
-import { danglingReferences, planDecls, TYPE, type Plan } from "../matrix/expand/plan";
+import { danglingReferences, planDecls, planLookups, TYPE, type Plan } from "../matrix/expand/plan";
 
 const ROOT = path.resolve(__dirname, "..");
 const planOf = (file: string): Plan => expand(loadMatrixOrThrow(path.join(ROOT, file), ROOT));
@@ -93,6 +93,41 @@ describe("expansion: targets", () => {
       result.problems.map((p) => `${p.path}  ${p.message}`),
       ["identityCenter.accessControlAttributes  Identity Center takes at most 50 attributes for access control"],
     );
+  });
+
+  it("Control Tower's existing permission sets and group: looked up, never declared; the existing group gets the members listed", () => {
+    const plan = planOf("test/fixtures/valid/control-tower-existing.yaml");
+    assert.deepEqual(rowsOf(plan), [
+      "GROUP AWSControlTowerAdmins AWSAdministratorAccess management",
+      "GROUP AWSControlTowerAdmins AWSAdministratorAccess audit",
+      "GROUP Developers Developer dev",
+      "GROUP Engineering AWSReadOnlyAccess prod",
+      "GROUP Engineering AWSReadOnlyAccess dev",
+    ]);
+    const decls = planDecls(plan);
+    assert.deepEqual(
+      decls.filter((d) => d.type === TYPE.permissionSet || d.type === TYPE.group || d.type === TYPE.groupMembership).map((d) => `${d.type} ${d.name}`),
+      [
+        "aws:ssoadmin/permissionSet:PermissionSet Developer",
+        "aws:identitystore/groupMembership:GroupMembership AWSControlTowerAdmins/jane",
+        "aws:identitystore/group:Group Developers",
+        "aws:identitystore/groupMembership:GroupMembership Developers/sam",
+      ],
+    );
+    assert.deepEqual(
+      planLookups(plan).map((l) => [l.key, l.token, l.existing ?? false]),
+      [
+        ["permissionSet/AWSAdministratorAccess", "aws:ssoadmin/getPermissionSet:getPermissionSet", true],
+        ["permissionSet/AWSReadOnlyAccess", "aws:ssoadmin/getPermissionSet:getPermissionSet", true],
+        ["group/AWSControlTowerAdmins", "aws:identitystore/getGroup:getGroup", true],
+        ["group/Engineering", "aws:identitystore/getGroup:getGroup", false],
+      ],
+    );
+    // The membership and the assignments take their ids from the lookups.
+    const membership = decls.find((d) => d.name === "AWSControlTowerAdmins/jane")!;
+    assert.deepEqual(membership.inputs.groupId, { $lookup: "group/AWSControlTowerAdmins", output: "groupId" });
+    const admin = decls.find((d) => d.name === "group/AWSControlTowerAdmins/AWSAdministratorAccess/400000000000")!;
+    assert.deepEqual(admin.inputs.permissionSetArn, { $lookup: "permissionSet/AWSAdministratorAccess", output: "arn" });
   });
 
   it("prints the sample's assignments in people's terms", () => {

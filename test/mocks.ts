@@ -46,6 +46,7 @@ export const mockValues = {
   userId: (userName: string) => `user-${userName}`,
   externalGroupId: (displayName: string) => `external-group-${displayName}`,
   externalUserId: (userName: string) => `external-user-${userName}`,
+  existingPermissionSetArn: (name: string) => `arn:aws:sso:::permissionSet/ssoins-0000000000000000/ps-existing-${name}`,
 };
 
 /** `type::name` from a URN `urn:pulumi:stack::project::parent$type::name`. */
@@ -117,6 +118,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         return { ...this.instances, id: "instances" };
       case LOOKUP.group:
         return { groupId: mockValues.externalGroupId(attribute!), displayName: attribute, identityStoreId: args.inputs.identityStoreId };
+      case LOOKUP.permissionSet:
+        return { arn: mockValues.existingPermissionSetArn(args.inputs.name as string), name: args.inputs.name, instanceArn: args.inputs.instanceArn };
       case LOOKUP.user:
         return { userId: mockValues.externalUserId(attribute!), userName: attribute, identityStoreId: args.inputs.identityStoreId };
       default:

@@ -28,6 +28,7 @@ const CORPUS = [
   "duplicate-keys-in-lists",
   "empty",
   "exclusions",
+  "existing-entries",
   "external-groups",
   "group-key-with-spaces",
   "guardrail-references",

@@ -15,6 +15,16 @@ export function checkGroups(doc: Document): void {
         group.displayName ? "value" : "key",
       );
     else byDisplayName.set(displayName, key);
+    if (group.external && group.existing) {
+      doc.at(
+        ["groups", key, "existing"],
+        `group "${key}" is either external (synced from your identity provider) or existing (made in the Identity Center directory), not both`,
+        "key",
+      );
+    }
+    if (group.existing && group.description !== undefined) {
+      doc.at(["groups", key, "description"], `group "${key}" is existing: it is not managed here, so its description cannot be set; remove it`, "key");
+    }
     if (group.external && group.members?.length) {
       doc.at(["groups", key, "members"], `group "${key}" is external: its members come from your identity provider; remove members or external`, "key");
       continue;

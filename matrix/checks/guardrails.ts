@@ -27,8 +27,8 @@ export function checkGuardrailReferences(doc: Document): void {
     const known = doc.permissionSets.keys;
     if (typeof ps === "string" && !known.includes(ps)) doc.at([...p, "permissionSets", i], `unknown permission set "${ps}"${didYouMean(ps, known)}`);
   });
-  const external = [...doc.groups.valid].filter(([, group]) => group.external);
-  // An external group is the group its display name finds: the rule names it so (identityOf).
+  const external = [...doc.groups.valid].filter(([, group]) => group.external || group.existing);
+  // An external or existing group is the group its display name finds: the rule names it so (identityOf).
   const names = [...doc.groups.keys, ...external.map(([key, group]) => group.displayName ?? key)];
   itemsOf(privileged.groups).forEach((group, i) => {
     if (typeof group !== "string") return;
@@ -86,14 +86,14 @@ function checkSessions(matrix: Matrix, rules: Guardrails, privileged: ReadonlyMa
   }
 }
 
-/** Every permission set, and every group created here, says what it is for. */
+/** Every permission set and every group created here says what it is for (an existing one is not managed here). */
 function checkDescriptions(matrix: Matrix, at: Report): void {
   for (const [name, set] of Object.entries(matrix.permissionSets ?? {})) {
-    if (set.description === undefined)
+    if (!set.existing && set.description === undefined)
       at(["permissionSets", name], `guardrail requireDescriptions: permission set "${name}" has no description; say what it grants and to whom`, "key");
   }
   for (const [key, group] of Object.entries(matrix.groups ?? {})) {
-    if (!group.external && group.description === undefined)
+    if (!group.external && !group.existing && group.description === undefined)
       at(["groups", key], `guardrail requireDescriptions: group "${key}" has no description; say who belongs in it`, "key");
   }
 }
@@ -116,7 +116,7 @@ export function guardedAccounts(matrix: Matrix, inventory = inventoryOf(matrix.a
  */
 export function identityOf(matrix: Matrix, key: string): string {
   const group = matrix.groups?.[key];
-  return group?.external ? (group.displayName ?? key) : key;
+  return group?.external || group?.existing ? (group.displayName ?? key) : key;
 }
 
 /** Who may hold what: groups only; privileged sets only to the allowed groups in the guarded accounts. */

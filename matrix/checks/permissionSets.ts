@@ -21,6 +21,16 @@ export function checkPermissionSets(doc: Document): Map<string, string> {
   const inlinePolicies = new Map<string, string>();
   for (const [name, set] of doc.permissionSets.valid) {
     const base = ["permissionSets", name];
+    if (set.existing) {
+      // Looked up, never changed: a field here would be a promise the program does not keep.
+      for (const field of Object.keys(set).filter((f) => f !== "existing"))
+        doc.at(
+          [...base, field],
+          `permission set "${name}" is existing: it is not managed here, so ${field} cannot be set; remove it, or remove existing to manage the set`,
+          "key",
+        );
+      continue;
+    }
     if (set.sessionDuration !== undefined) checkSessionDuration(doc, set.sessionDuration, [...base, "sessionDuration"]);
     checkPolicies(doc, base, set);
     const boundary = set.permissionsBoundary;

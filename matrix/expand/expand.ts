@@ -134,23 +134,31 @@ function expandGroups(matrix: Matrix, root: string, users: readonly Part[]): Com
       const group = matrix.groups![key];
       const displayName = group.displayName ?? key;
       const component = decl(TYPE.groupComponent, key, root);
-      if (group.external) {
-        const lookup = lookupDecl(LOOKUP.group, `group/${key}`, component.key, "DisplayName", displayName, "displayName");
-        return { name: key, component, children: [], lookups: [lookup], outputs: { groupId: { $lookup: lookup.key, output: "groupId" } } };
+      const membershipsOf = (groupId: Ref) =>
+        members
+          .get(key)!
+          .map((user) =>
+            decl(TYPE.groupMembership, membershipName(key, user), component.key, { identityStoreId: IDENTITY_STORE_ID, groupId, memberId: userIds.get(user)! }),
+          );
+      if (group.external || group.existing) {
+        // Looked up by display name; an existing group (the directory's) gets the members listed here.
+        const found = lookupDecl(LOOKUP.group, `group/${key}`, component.key, "DisplayName", displayName, "displayName");
+        const lookup: LookupDecl = group.existing ? { ...found, existing: true } : found;
+        const groupId: Ref = { $lookup: lookup.key, output: "groupId" };
+        return { name: key, component, children: group.existing ? membershipsOf(groupId) : [], lookups: [lookup], outputs: { groupId } };
       }
       const resource = decl(TYPE.group, key, component.key, {
         identityStoreId: IDENTITY_STORE_ID,
         displayName,
         ...(group.description !== undefined ? { description: group.description } : {}),
       });
-      const memberships = members.get(key)!.map((user) =>
-        decl(TYPE.groupMembership, membershipName(key, user), component.key, {
-          identityStoreId: IDENTITY_STORE_ID,
-          groupId: ref(resource, "groupId"),
-          memberId: userIds.get(user)!,
-        }),
-      );
-      return { name: key, component, children: [resource, ...memberships], lookups: [], outputs: { groupId: ref(resource, "groupId") } };
+      return {
+        name: key,
+        component,
+        children: [resource, ...membershipsOf(ref(resource, "groupId"))],
+        lookups: [],
+        outputs: { groupId: ref(resource, "groupId") },
+      };
     });
 }
 
@@ -181,6 +189,17 @@ function expandPermissionSet(
   assignments: readonly string[],
 ): ComponentPlan {
   const component = decl(TYPE.permissionSetComponent, name, root);
+  if (set.existing) {
+    // Not managed here: found by name in the instance, assigned, never changed or deleted.
+    const lookup: LookupDecl = {
+      key: `permissionSet/${name}`,
+      token: LOOKUP.permissionSet,
+      parent: component.key,
+      args: { instanceArn: INSTANCE_ARN, name },
+      existing: true,
+    };
+    return { name, component, children: [], lookups: [lookup], outputs: { arn: { $lookup: lookup.key, output: "arn" } } };
+  }
   const resource = decl(TYPE.permissionSet, name, component.key, {
     instanceArn: INSTANCE_ARN,
     name,

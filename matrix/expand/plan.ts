@@ -37,6 +37,7 @@ export const LOOKUP = {
   instances: "aws:ssoadmin/getInstances:getInstances",
   group: "aws:identitystore/getGroup:getGroup",
   user: "aws:identitystore/getUser:getUser",
+  permissionSet: "aws:ssoadmin/getPermissionSet:getPermissionSet",
 } as const;
 
 export type ResourceType = (typeof TYPE)[keyof typeof TYPE];
@@ -91,6 +92,8 @@ export interface LookupDecl {
   readonly args: { readonly [key: string]: Value };
   /** As Decl.fields: the access.yaml key each argument expresses (the display name an external group is found by). */
   readonly fields?: { readonly [argPath: string]: string };
+  /** Found because it exists and is not managed here (`existing: true`), rather than synced from an identity provider. */
+  readonly existing?: true;
 }
 
 /** What one entry of the file (a user, group, permission set, or an account's assignments) declares. */

@@ -94,7 +94,9 @@ export function declaredState(plan: Plan): IdentityState {
   const permissionSets = new Map<string, SetState>();
   for (const part of plan.permissionSets) {
     const of = (type: string) => part.children.find((d) => d.type === type)?.inputs as Record<string, Value> | undefined;
-    const set = of(TYPE.permissionSet)!;
+    const set = of(TYPE.permissionSet);
+    // An existing set is only looked up: nothing of it is declared, so nothing of it is compared.
+    if (!set) continue;
     const boundary = of(TYPE.permissionsBoundary)?.permissionsBoundary as
       { managedPolicyArn?: string; customerManagedPolicyReference?: { name: string; path: string } } | undefined;
     const inline = of(TYPE.inlinePolicy)?.inlinePolicy as string | undefined;
@@ -138,6 +140,8 @@ export function declaredState(plan: Plan): IdentityState {
         .attributeValue;
       externalGroups.add(name);
       displayNames.set(part.name, name);
+      // An existing group of the directory gets the members listed here (an external one has none declared).
+      for (const m of part.children.filter((d) => d.type === TYPE.groupMembership)) memberships.add(membershipKey(name, m.name.slice(part.name.length + 1)));
       continue;
     }
     const inputs = group.inputs as { displayName: string; description?: string };

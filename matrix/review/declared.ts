@@ -48,7 +48,11 @@ function leaves(inputs: Readonly<Record<string, Value>>, fields: Readonly<Record
 const own = (part: Part, d: Decl) => d.name === part.name || d.name.startsWith(`${part.name}-`);
 
 export function shapeOf(part: Part): Shape {
-  const shape: Shape = new Map([["external", { value: part.lookups.length > 0 }]]);
+  // How the entry exists: created here, looked up as an identity provider's (external), or as one made elsewhere (existing).
+  const shape: Shape = new Map([
+    ["external", { value: part.lookups.some((l) => !l.existing) }],
+    ["existing", { value: part.lookups.some((l) => l.existing) }],
+  ]);
   const add = (role: string, declared: Pick<Decl, "inputs" | "fields" | "display">) => {
     const fields = declared.fields ?? {};
     for (const [path, value] of leaves(declared.inputs, fields)) {
@@ -117,7 +121,7 @@ function fieldChange(field: string, label: string, from: Field | undefined, to: 
  * own; a part that changes between created and looked up shows that, and the fields both sides have.
  */
 export function fieldChanges(old: Shape, now: Shape, label: (field: string) => string = (f) => f): FieldChange[] {
-  const switched = !same(old.get("external")?.value, now.get("external")?.value);
+  const switched = ["external", "existing"].some((k) => !same(old.get(k)?.value, now.get(k)?.value));
   return [...new Set([...old.keys(), ...now.keys()])]
     .filter((f) => !same(old.get(f)?.value, now.get(f)?.value))
     .filter((f) => (old.has(f) && now.has(f)) || (!switched && !isRef((old.get(f) ?? now.get(f))!.value)))

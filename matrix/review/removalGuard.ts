@@ -71,7 +71,9 @@ export function deployedOf(plan: Plan, instanceArn = "", identityStoreId = ""): 
 
 /** What a lookup finds its principal by (a display name, a user name). */
 function foundBy(lookup: LookupDecl): string {
-  return (lookup.args.alternateIdentifier as { uniqueAttribute: { attributeValue: string } }).uniqueAttribute.attributeValue;
+  const byAttribute = (lookup.args.alternateIdentifier as { uniqueAttribute: { attributeValue: string } } | undefined)?.uniqueAttribute.attributeValue;
+  // An existing permission set is found by its name.
+  return byAttribute ?? (lookup.args.name as string);
 }
 
 /** AWS's managed policy that denies every action: attached, it allows nothing; as a boundary, it leaves nothing. */

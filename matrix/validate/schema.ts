@@ -110,6 +110,11 @@ export const PermissionSetSchema = z.strictObject({
     "permissions boundary",
   ).optional(),
   tags: tags.optional(),
+  existing: described(
+    z.boolean(),
+    "Exists in Identity Center and is not managed here (Control Tower's AWSAdministratorAccess): looked up by name, assigned, never changed or deleted.",
+    "existing",
+  ).optional(),
 });
 
 export const GroupSchema = z.strictObject({
@@ -120,6 +125,11 @@ export const GroupSchema = z.strictObject({
     z.boolean(),
     "Provisioned by an external identity provider (SCIM): looked up by display name, never created or deleted.",
     "external",
+  ).optional(),
+  existing: described(
+    z.boolean(),
+    "Exists in the Identity Center directory and is not managed here (Control Tower's AWSControlTowerAdmins): looked up by display name, never created, changed or deleted; the members listed here are added to it.",
+    "existing",
   ).optional(),
 });
 
