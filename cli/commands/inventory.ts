@@ -4,7 +4,6 @@ import type { Command } from "commander";
 import { displayName, loadMatrixText } from "../../matrix/checks/pipeline";
 import { plural } from "../../matrix/common/words";
 import { visible } from "../../matrix/common/visible";
-import { applyInventory, inventoryChanges } from "../../matrix/live/inventory";
 import { loadSnapshotFile, type Snapshot } from "../../matrix/live/snapshot";
 import { accountLabel } from "../../matrix/model/accounts";
 import { folderFiles } from "../../matrix/read/source";
@@ -59,6 +58,8 @@ Exit codes:
         if (!taken) return setExitCode(EXIT.problems);
         snapshot = taken.snapshot;
       }
+      // Loaded here: the YAML editor it uses is for this command only, not for every start of sso-access.
+      const { applyInventory, inventoryChanges } = await import("../../matrix/live/inventory");
       const changes = inventoryChanges(loaded, snapshot);
       const lines = changes.map((c) => `  ${SIGN[c.kind]} account ${visible(accountLabel(c.key, c.id))}: ${c.details.map(visible).join("; ")}`);
       const edits = changes.filter((c) => c.kind !== "kept");
