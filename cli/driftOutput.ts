@@ -80,6 +80,7 @@ function sections(d: Drift): Section[] {
       ],
     },
     entitySection("Permission sets", "permission set", d.permissionSets),
+    entitySection("Attributes for access control", "attribute", d.accessControlAttributes),
     entitySection("Groups", "group", d.groups),
     entitySection("Users", "user", d.users),
     { title: "Principals that no longer exist", short: "deleted principals", lines: d.orphans.map((o) => [v(o)]) },

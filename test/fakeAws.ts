@@ -116,6 +116,10 @@ export class FakeAws {
           "Instances",
           input.NextToken,
         );
+      case "DescribeInstanceAccessControlAttributeConfiguration":
+        return s.accessControlAttributes
+          ? ok({ Status: "ENABLED", InstanceAccessControlAttributeConfiguration: { AccessControlAttributes: s.accessControlAttributes } })
+          : { status: 400, body: { __type: "ResourceNotFoundException", message: "No access control attribute configuration" } };
       case "ListPermissionSets":
         return this.page(
           s.permissionSets.map((p) => p.PermissionSetArn),

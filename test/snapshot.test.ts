@@ -38,7 +38,7 @@ describe("sso-access snapshot: reading a live Identity Center through the SDK", 
       counts[plan] = [result.calls, result.plan.used];
     }
     // 10 accounts, 8 permission sets, 60 principals, 69 provisioned (set, account) pairs, two items a page.
-    assert.deepEqual(counts, { principal: [320, "principal"], provisioned: [321, "provisioned"], auto: [357, "principal"] });
+    assert.deepEqual(counts, { principal: [321, "principal"], provisioned: [322, "provisioned"], auto: [358, "principal"] });
   });
 
   it("accounts in every state Organizations reports are read; only ACTIVE ones are adopted", async () => {
@@ -59,13 +59,40 @@ describe("sso-access snapshot: reading a live Identity Center through the SDK", 
     );
   });
 
+  it("attributes for access control: read, adopted with their import id, and a change of one is drift", async () => {
+    const seed = JSON.parse(fs.readFileSync(path.join(ROOT, "test/fixtures/snapshots/professional-af.json"), "utf8")) as Snapshot;
+    const withAbac: Snapshot = { ...seed, accessControlAttributes: [{ Key: "CostCenter", Value: { Source: ["${path:enterprise.costCenter}"] } }] };
+    const read = await readSnapshot(new FakeAws(withAbac).clients(), { region: seed.region });
+    assert.deepEqual(read.snapshot.accessControlAttributes, withAbac.accessControlAttributes);
+    const adoption = adopt(read.snapshot, { infer: true });
+    assert.match(adoption.files.get("access.yaml")!, /\n {2}accessControlAttributes:\n {4}CostCenter: \$\{path:enterprise\.costCenter\}\n/);
+    assert.deepEqual(adoption.adoptFile.resources["aws:ssoadmin/instanceAccessControlAttributes:InstanceAccessControlAttributes"], {
+      "access-control-attributes": withAbac.instance.InstanceArn,
+    });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sso-access-abac-"));
+    for (const [file, text] of adoption.files) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), text);
+    }
+    const changed: Snapshot = { ...withAbac, accessControlAttributes: [{ Key: "CostCenter", Value: { Source: ["${path:enterprise.division}"] } }] };
+    fs.writeFileSync(path.join(dir, "live.json"), JSON.stringify(changed));
+    const drift = await captureAsync(["drift", "access.yaml", "--snapshot", "live.json"], { cwd: dir });
+    assert.equal(drift.code, 2);
+    assert.deepEqual(drift.out.split("\n").slice(1), [
+      "Drift: attributes for access control (1 difference).",
+      "",
+      "Attributes for access control",
+      "  ~ attribute CostCenter: source ${path:enterprise.costCenter} in the file, ${path:enterprise.division} in AWS",
+    ]);
+  });
+
   it("throttling is retried by the SDK: the same snapshot, the same calls, the throttled requests on top", async () => {
     const fake = new FakeAws(small, { throttleEvery: 40 });
     const result = await readSnapshot(fake.clients(), { region: small.region, plan: "principal", inFlight: 4 });
     assert.deepEqual(normal(result.snapshot), normal(small));
-    assert.equal(result.calls, 320);
+    assert.equal(result.calls, 321);
     assert.ok(fake.throttled >= 8, `${fake.throttled} throttled`);
-    assert.equal(fake.total, 320 + fake.throttled);
+    assert.equal(fake.total, 321 + fake.throttled);
   });
 
   it("falls back to the provisioned pairs when reading per principal is denied, and only they find a deleted principal's assignment", async () => {
@@ -151,6 +178,6 @@ describe("sso-access snapshot: reading a live Identity Center through the SDK", 
       needed.filter((a) => !actions(snapshotPolicy).includes(a)),
       [],
     );
-    assert.equal(called.size, 18);
+    assert.equal(called.size, 19);
   });
 });

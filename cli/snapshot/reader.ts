@@ -1,4 +1,5 @@
 import {
+  DescribeInstanceAccessControlAttributeConfigurationCommand,
   DescribePermissionSetCommand,
   GetInlinePolicyForPermissionSetCommand,
   GetPermissionsBoundaryForPermissionSetCommand,
@@ -108,6 +109,17 @@ export async function readSnapshot(clients: SnapshotClients, options: ReadOption
     readPermissionSets(clients.ssoAdmin, InstanceArn, counter, limit),
     readPrincipals(clients.identityStore, IdentityStoreId, counter, limit),
   ]);
+  // Attributes for access control: absent (ResourceNotFound) unless the instance has some.
+  const attributes = await one(() => clients.ssoAdmin.send(new DescribeInstanceAccessControlAttributeConfigurationCommand({ InstanceArn })), counter).catch(
+    (error) => {
+      if (named(error, "ResourceNotFoundException")) return undefined;
+      throw error;
+    },
+  );
+  const accessControlAttributes = (attributes?.InstanceAccessControlAttributeConfiguration?.AccessControlAttributes ?? []).map((a) => ({
+    Key: a.Key!,
+    Value: { Source: a.Value?.Source ?? [] },
+  }));
   const { accountAssignments, plan } = await readAssignments(clients.ssoAdmin, InstanceArn, permissionSets, principals, options.plan ?? "auto", counter, limit);
   return {
     snapshot: {
@@ -120,6 +132,7 @@ export async function readSnapshot(clients: SnapshotClients, options: ReadOption
       groups: principals.groups,
       users: principals.users,
       groupMemberships: principals.groupMemberships,
+      ...(accessControlAttributes.length ? { accessControlAttributes } : {}),
       accountAssignments,
     },
     calls: counter.calls,

@@ -174,7 +174,13 @@ function writeDraft(snapshot: Snapshot, options: AdoptOptions, dropped: Draft["d
   const { assignments, inferred } = draftAssignments(draft, { accounts, accountKey, permissionSets, userKey, groupKey });
   const matrix: Matrix = {
     version: 1,
-    identityCenter: { startUrl: options.startUrl ?? `https://${snapshot.instance.IdentityStoreId}.awsapps.com/start`, region: snapshot.region },
+    identityCenter: {
+      startUrl: options.startUrl ?? `https://${snapshot.instance.IdentityStoreId}.awsapps.com/start`,
+      region: snapshot.region,
+      ...(snapshot.accessControlAttributes?.length
+        ? { accessControlAttributes: Object.fromEntries(snapshot.accessControlAttributes.map((a) => [a.Key, a.Value.Source[0]])) }
+        : {}),
+    },
     accounts,
     ...(Object.keys(permissionSets).length ? { permissionSets } : {}),
     ...(Object.keys(groups).length ? { groups } : {}),

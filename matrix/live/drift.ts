@@ -39,6 +39,8 @@ export interface Drift {
   readonly assignments: { readonly madeByHand: readonly DriftAssignment[]; readonly missing: readonly DriftAssignment[] };
   readonly memberships: { readonly madeByHand: readonly [group: string, user: string][]; readonly missing: readonly [group: string, user: string][] };
   readonly permissionSets: EntityDifferences;
+  /** The instance's attributes for access control, by key. */
+  readonly accessControlAttributes: EntityDifferences;
   readonly groups: EntityDifferences;
   readonly users: EntityDifferences;
   /** Assignments and memberships that name a group or user that no longer exists. */
@@ -80,6 +82,7 @@ export function driftOf(valid: ValidMatrix, plan: Plan, snapshot: Snapshot): Dri
     assignments: { madeByHand: differences.assignments.onlyLive.map(assignment), missing: differences.assignments.onlyDeclared.map(assignment) },
     memberships: { madeByHand: differences.memberships.onlyLive.map(membership), missing: differences.memberships.onlyDeclared.map(membership) },
     permissionSets: differences.permissionSets,
+    accessControlAttributes: differences.accessControlAttributes,
     groups: renameGroups(differences.groups, groupKey),
     users: differences.users,
     orphans,
@@ -97,7 +100,9 @@ export function driftOf(valid: ValidMatrix, plan: Plan, snapshot: Snapshot): Dri
       differs,
       notInFile,
     ].some((list) => list.length > 0) ||
-    [drift.permissionSets, drift.groups, drift.users].some((e) => e.onlyDeclared.length + e.onlyLive.length + e.changed.length > 0);
+    [drift.permissionSets, drift.accessControlAttributes, drift.groups, drift.users].some(
+      (e) => e.onlyDeclared.length + e.onlyLive.length + e.changed.length > 0,
+    );
   return { drifted, ...drift };
 }
 

@@ -85,6 +85,7 @@ export function importIdsOf(plan: Plan, snapshot: Snapshot): AdoptFile {
     }
   }
   for (const d of planDecls(plan)) {
+    if (d.type === TYPE.accessControlAttributes && snapshot.accessControlAttributes?.length) put(d.type, d.name, importId.accessControlAttributes(instance));
     if (d.type === TYPE.user) put(d.type, d.name, userId.has(d.name) ? importId.identityStoreEntity(store, userId.get(d.name)!) : undefined);
     if (d.type === TYPE.group) {
       const id = groupId.get(d.inputs.displayName as string);

@@ -75,6 +75,10 @@ export const SnapshotSchema = z.strictObject({
     }),
   ),
   groupMemberships: z.array(z.object({ MembershipId: z.string().min(1), GroupId: z.string().min(1), MemberId: z.object({ UserId: z.string().min(1) }) })),
+  /** The instance's attributes for access control (DescribeInstanceAccessControlAttributeConfiguration); absent: none. */
+  accessControlAttributes: z
+    .array(z.object({ Key: z.string().min(1), Value: z.object({ Source: z.array(z.string()).length(1, "an attribute has one source") }) }))
+    .optional(),
   accountAssignments: z.array(
     z.object({
       AccountId: z.string().regex(ACCOUNT_ID, "an account id is exactly 12 digits, as a string"),

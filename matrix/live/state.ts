@@ -59,6 +59,8 @@ export interface IdentityState {
   readonly memberships: ReadonlySet<string>;
   /** assignmentKey of each. */
   readonly assignments: ReadonlyMap<string, AssignmentState>;
+  /** The instance's attributes for access control: key to its source. */
+  readonly accessControlAttributes: ReadonlyMap<string, { readonly source: string }>;
 }
 
 export const membershipKey = (group: string, user: string): string => `${group}\u0000${user}`;
@@ -161,7 +163,10 @@ export function declaredState(plan: Plan): IdentityState {
     };
     assignments.set(assignmentKey(a), a);
   }
-  return { permissionSets, groups, users, externalGroups, externalUsers, memberships, assignments };
+  const abac = plan.instance.children.find((d) => d.type === TYPE.accessControlAttributes)?.inputs.attributes as
+    { key: string; values: { sources: string[] }[] }[] | undefined;
+  const accessControlAttributes = new Map((abac ?? []).map((a) => [a.key, { source: a.values[0].sources[0] }]));
+  return { permissionSets, groups, users, externalGroups, externalUsers, memberships, assignments, accessControlAttributes };
 }
 
 /** The display name a snapshot's group is known by: its DisplayName, else (a group without one) its id. */
@@ -223,7 +228,8 @@ export function liveState(snapshot: Snapshot): IdentityState {
     const state: AssignmentState = { principalType: a.PrincipalType, principal, permissionSet, accountId: a.AccountId };
     assignments.set(assignmentKey(state), state);
   }
-  return { permissionSets, groups, users, externalGroups: new Set(), externalUsers: new Set(), memberships, assignments };
+  const accessControlAttributes = new Map((snapshot.accessControlAttributes ?? []).map((a) => [a.Key, { source: a.Value.Source[0] }]));
+  return { permissionSets, groups, users, externalGroups: new Set(), externalUsers: new Set(), memberships, assignments, accessControlAttributes };
 }
 
 /** A field of an entity that differs: its value as declared and as live (undefined: not set). */
@@ -251,6 +257,7 @@ export interface StateDifferences {
   readonly users: EntityDifferences;
   readonly memberships: { readonly onlyDeclared: readonly string[]; readonly onlyLive: readonly string[] };
   readonly assignments: { readonly onlyDeclared: readonly AssignmentState[]; readonly onlyLive: readonly AssignmentState[] };
+  readonly accessControlAttributes: EntityDifferences;
 }
 
 const shown = (value: unknown): string | undefined =>
@@ -304,13 +311,14 @@ export function compareStates(declared: IdentityState, live: IdentityState): Sta
         .map(([, a]) => a)
         .sort(byAssignment),
     },
+    accessControlAttributes: entities(declared.accessControlAttributes, live.accessControlAttributes, new Set()),
   };
 }
 
 /** Whether two states are the same in everything compareStates compares. */
 export function noDifferences(d: StateDifferences): boolean {
   return (
-    [d.permissionSets, d.groups, d.users].every((e) => e.onlyDeclared.length + e.onlyLive.length + e.changed.length === 0) &&
+    [d.permissionSets, d.groups, d.users, d.accessControlAttributes].every((e) => e.onlyDeclared.length + e.onlyLive.length + e.changed.length === 0) &&
     d.memberships.onlyDeclared.length + d.memberships.onlyLive.length + d.assignments.onlyDeclared.length + d.assignments.onlyLive.length === 0
   );
 }
