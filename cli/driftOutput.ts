@@ -3,7 +3,7 @@ import type { EntityDifferences } from "../matrix/live/state";
 import { accountLabel } from "../matrix/model/accounts";
 import { visible } from "../matrix/common/visible";
 import { plural } from "../matrix/common/words";
-import { md, type Paint } from "./output";
+import { md, printableJson, type Paint } from "./output";
 
 /**
  * Renders drift for a terminal (text), an issue or a pull request (markdown) or a program (json). Text and
@@ -130,5 +130,5 @@ export function renderDriftMarkdown(d: Drift, file: string, snapshot: string): s
 }
 
 export function renderDriftJson(d: Drift, file: string, snapshot: string): string {
-  return JSON.stringify({ file, snapshot, ...d }, null, 2);
+  return printableJson({ file, snapshot, ...d });
 }

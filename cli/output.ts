@@ -169,3 +169,14 @@ function blankRepeats(cells: readonly string[], previous: readonly string[] | un
   const blank = repeatedLead(cells, previous);
   return blank ? cells.map((c, i) => (i < blank ? "" : c)) : cells;
 }
+
+/**
+ * JSON as the tools print it: every character outside printable ASCII written as a JSON escape (`\u00a0`, surrogate
+ * pairs for the rest), and `##[` broken by one, so that the output guard (safeOutput) has nothing to change and what
+ * is printed reads back as the same value.
+ */
+export function printableJson(value: unknown): string {
+  return JSON.stringify(value, null, 2)
+    .replace(/[^\n\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+    .replace(/##\[/g, "#\\u0023[");
+}

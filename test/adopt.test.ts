@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { adopt } from "../matrix/live/adopt";
+import { compareStates, declaredState } from "../matrix/live/state";
 import { loadSnapshotText, type Snapshot } from "../matrix/live/snapshot";
 import { inferTarget, targetIndex } from "../matrix/live/targets";
 import { inventoryOf } from "../matrix/model/accounts";
@@ -275,5 +276,60 @@ describe("sso-access adopt", () => {
     const usage = "sso-access: compare with a snapshot: give --snapshot FILE, or --live to take one now";
     assert.deepEqual(await captureAsync(["drift", `${GOLDEN}/access.yaml`]), { code: 64, out: "", err: usage });
     assert.deepEqual(await captureAsync(["drift", `${GOLDEN}/access.yaml`, "--snapshot", SEED, "--live"]), { code: 64, out: "", err: usage });
+  });
+
+  it("verify-import: a step creating anything but the program's own components, an empty preview, or a broken URN fails", () => {
+    const preview = (steps: unknown[]) => {
+      const file = path.join(tmp(), "preview.json");
+      fs.writeFileSync(file, JSON.stringify({ steps }));
+      return file;
+    };
+    const foreign = capture([
+      "verify-import",
+      preview([
+        { op: "import", urn: "urn:pulumi:prod::p::sso-access:index:AccessMatrix$aws:identitystore/user:User::jane" },
+        { op: "create", urn: "urn:pulumi:prod::p::sso-access:index:AccessMatrix::access" },
+        { op: "create", urn: "urn:pulumi:prod::p::command:local:Command::run" },
+      ]),
+    ]);
+    assert.deepEqual(foreign, {
+      code: 1,
+      out: "",
+      err: "1 step would change AWS beyond importing; do not run pulumi up:\n  command:local:Command run: create",
+    });
+    assert.deepEqual(capture(["verify-import", preview([])]), {
+      code: 1,
+      out: "",
+      err: "1 step would change AWS beyond importing; do not run pulumi up:\n  the preview imports nothing: is adoptFile set on this stack, and is this the preview of its first deployment?",
+    });
+    const broken = capture(["verify-import", preview([{ op: "create", urn: "urn:pulumi:x" }])]);
+    assert.equal(broken.code, 1);
+    assert.match(broken.err, /preview\.json:1:\d+  steps\[0\]\.urn  a step's urn is urn:pulumi:<stack>::<project>::<type>::<name>/);
+  });
+
+  it("drift takes an existing permission set as existing: found live it is no drift, missing it is", () => {
+    const loaded = loadMatrixFile("test/fixtures/valid/control-tower-existing.yaml", ROOT);
+    assert.ok(loaded.ok);
+    const declared = declaredState(expand(loaded.value));
+    const set = { sessionDuration: "PT1H", tags: {}, managedPolicies: [], customerManagedPolicies: [] };
+    const live = {
+      ...declared,
+      existingSets: new Set<string>(),
+      permissionSets: new Map([...declared.permissionSets, ["AWSAdministratorAccess", set], ["AWSReadOnlyAccess", set]]),
+    };
+    assert.deepEqual(compareStates(declared, live).permissionSets, { onlyDeclared: [], onlyLive: [], changed: [] });
+    const gone = { ...live, permissionSets: new Map([...declared.permissionSets, ["AWSReadOnlyAccess", set]]) };
+    assert.deepEqual(compareStates(declared, gone).permissionSets.onlyDeclared, ["AWSAdministratorAccess"]);
+  });
+
+  it("a group known by its id (no display name) cannot share that name with another group's display name", () => {
+    const s = seed();
+    s.groups.push({ GroupId: "Auditors" });
+    const result = loadSnapshotText(JSON.stringify(s, null, 2), "snap.json");
+    assert.ok(!result.ok);
+    assert.deepEqual(
+      result.problems.map((p) => `${p.path}  ${p.message}`),
+      ['groups[3].DisplayName  group display name "Auditors" is listed twice (also at groups[1]); a snapshot lists each once'],
+    );
   });
 });

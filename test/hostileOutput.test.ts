@@ -1,4 +1,6 @@
 import * as assert from "node:assert/strict";
+import { safeOutput } from "../matrix/common/visible";
+import { printableJson } from "../cli/output";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -109,5 +111,15 @@ describe("hostile text in access.yaml cannot forge what the tools print", () => 
       'new.yaml:69:3  users["jane.doe\\u202e"]  user name "jane.doe\\u202e" holds an invisible or control character (\\u202e) that makes it differ from a name that looks the same; remove it',
       "1 problem; nothing was reported.",
     ]);
+  });
+});
+
+describe("JSON the tools print reads back as the same value", () => {
+  it("hidden characters and workflow-command markers are JSON escapes, which the output guard leaves alone", () => {
+    const value = { name: "x\u0085y\u{e0041}z ##[warning]forged \u202e é", note: "::add-mask::secret" };
+    const text = printableJson(value);
+    assert.equal(text, '{\n  "name": "x\\u0085y\\udb40\\udc41z #\\u0023[warning]forged \\u202e \\u00e9",\n  "note": "::add-mask::secret"\n}');
+    assert.equal(safeOutput(text), text);
+    assert.deepEqual(JSON.parse(text), value);
   });
 });

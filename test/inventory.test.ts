@@ -23,6 +23,9 @@ describe("sso-access inventory: accounts from AWS Organizations", () => {
       s.accounts.push({ Id: "666666666666", Name: "Sandbox 2", Status: "ACTIVE", Path: [], Tags: [] });
       s.accounts.find((a) => a.Id === "222222222222")!.Path = ["Workloads", "Staging"];
       s.accounts.find((a) => a.Id === "444444444444")!.Status = "SUSPENDED";
+      // Neither closed accounts (listed for a while after they leave) nor ones being created are described.
+      s.accounts.push({ Id: "777777777777", Name: "closed", Status: "CLOSED", Path: [], Tags: [] });
+      s.accounts.push({ Id: "888888888888", Name: "coming", Status: "PENDING_ACTIVATION", Path: [], Tags: [] });
     });
     const before = fs.readFileSync(path.join(dir, "access.yaml"), "utf8");
     const report = [

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { Option, type Command } from "commander";
 import { plural } from "../../matrix/common/words";
 import type { CallPlan, ReadOptions, ReadResult, SnapshotClients } from "../snapshot/reader";
-import type { Io } from "../output";
+import { printableJson, type Io } from "../output";
 import { loadMatrixFile } from "../../matrix/checks/pipeline";
 import { accessFileOf } from "../stacks";
 import { EXIT, EXIT_CODES, STACK_HELP, UsageError, type CommandContext } from "./context";
@@ -96,7 +96,7 @@ export function registerSnapshot(
       const result = await takeSnapshot(region, { plan: o.plan, ...(o.instanceArn ? { instanceArn: o.instanceArn } : {}) }, io, "nothing was written", clients);
       if (!result) return setExitCode(EXIT.problems);
       const { snapshot, calls, plan } = result;
-      const text = `${JSON.stringify(snapshot, null, 2)}\n`;
+      const text = `${printableJson(snapshot)}\n`;
       if (o.out) {
         const staged = path.join(path.dirname(path.resolve(o.out)), `.${path.basename(o.out)}.${process.pid}.tmp`);
         fs.writeFileSync(staged, text, { flag: "wx" });

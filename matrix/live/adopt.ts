@@ -67,7 +67,8 @@ export function adopt(snapshot: Snapshot, options: AdoptOptions): Adoption {
       const expressible = keptSnapshot(snapshot, draft.kept);
       const differences = compareStates(declaredState(plan), liveState(expressible));
       if (!noDifferences(differences)) throw new AdoptError(`the written file does not reproduce the snapshot:\n${describe(differences)}`);
-      const adoptFile = importIdsOf(plan, snapshot);
+      // Ids from what the file kept: nothing left out is imported under a name the file gives something else.
+      const adoptFile = importIdsOf(plan, expressible);
       leftOut.push(...draft.leftOut);
       return { files: new Map([["access.yaml", draft.text], ...draft.files]), adoptFile, plan, inferred: draft.inferred, external: draft.external, leftOut };
     }
@@ -135,6 +136,8 @@ function keyFrom(name: string, allowed: RegExp, disallowed: RegExp, fallback: st
     .replace(/^[^A-Za-z0-9]+/, "")
     .slice(0, max);
   if (!allowed.test(key) || taken.has(key)) key = fallback;
+  // The fallback (made of an id) could be taken too, by a key written so by hand: never reuse a key.
+  for (let n = 2; taken.has(key); n++) key = `${fallback}-${n}`;
   taken.add(key);
   return key;
 }
@@ -344,8 +347,7 @@ function draftGroups({ snapshot, dropped, external, leftOut, track }: Draft, use
     const [group, user] = [groupKey.get(m.GroupId), userKey.get(m.MemberId.UserId)];
     if (group === undefined || user === undefined) {
       const gone = group === undefined ? `group ${m.GroupId}` : `user ${m.MemberId.UserId}`;
-      if (!knownGroupOrUser(snapshot, m.GroupId, m.MemberId.UserId) || group === undefined || user === undefined)
-        leftOut.push({ what: `membership ${m.MembershipId}`, why: `its ${gone} is not in the file (deleted, or left out above)` });
+      leftOut.push({ what: `membership ${m.MembershipId}`, why: `its ${gone} is not in the file (deleted, or left out above)` });
       continue;
     }
     if (groups[group].external) continue;
@@ -419,10 +421,6 @@ function draftAssignments(
   }
   return { assignments, inferred };
 }
-
-/** Whether the snapshot lists both ends of a membership. */
-const knownGroupOrUser = (snapshot: Snapshot, groupId: string, userId: string): boolean =>
-  snapshot.groups.some((g) => g.GroupId === groupId) && snapshot.users.some((u) => u.UserId === userId);
 
 /** Differences as lines, for an error that must never happen. */
 function describe(d: StateDifferences): string {

@@ -127,6 +127,13 @@ function orphansOf(snapshot: Snapshot, account: (id: string) => DriftAccount): s
 /** What Organizations says of accounts: all an inventory is compared with (a snapshot has it, and so does the program). */
 export type OrganizationFacts = Pick<Snapshot, "accounts" | "managementAccountId">;
 
+/**
+ * The accounts of the organization an inventory describes: not a CLOSED one (Organizations lists it for a while
+ * after it left), nor one still being created (PENDING_ACTIVATION): the inventory has no status for either.
+ */
+export const describedAccounts = (accounts: OrganizationFacts["accounts"]): OrganizationFacts["accounts"] =>
+  accounts.filter((a) => a.Status !== "CLOSED" && a.Status !== "PENDING_ACTIVATION");
+
 const tagText = (list: [string, string][]) =>
   list
     .sort((x, y) => byText(x[0], y[0]))
@@ -151,7 +158,8 @@ export function accountDifferences(a: Account, live: Snapshot["accounts"][number
 
 /** The file's inventory against AWS Organizations: accounts missing on either side, and facts that differ. */
 export function inventoryDrift({ matrix }: ValidMatrix, organization: OrganizationFacts): Drift["inventory"] {
-  const orgAccounts = new Map(organization.accounts.map((a) => [a.Id, a]));
+  const described = describedAccounts(organization.accounts);
+  const orgAccounts = new Map(described.map((a) => [a.Id, a]));
   const inventoryName = new Map(Object.entries(matrix.accounts).map(([name, a]) => [a.id, name]));
   const notInOrganization: DriftAccount[] = [];
   const differs: InventoryFact[] = [];
@@ -161,7 +169,7 @@ export function inventoryDrift({ matrix }: ValidMatrix, organization: Organizati
     if (!live) notInOrganization.push(here);
     else differs.push(...accountDifferences(a, live, organization.managementAccountId).map((d) => ({ account: here, ...d })));
   }
-  const notInFile = organization.accounts
+  const notInFile = described
     .filter((a) => !inventoryName.has(a.Id))
     .map((a) => ({ name: a.Name, id: a.Id }))
     .sort((x, y) => byText(x.name, y.name) || byText(x.id, y.id));

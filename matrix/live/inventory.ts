@@ -2,7 +2,7 @@ import { isMap, isScalar, parseDocument, type Document } from "yaml";
 import { byText } from "../common/order";
 import type { Account, ValidMatrix } from "../model/matrix";
 import { accountKeyFrom } from "./adopt";
-import { accountDifferences } from "./drift";
+import { accountDifferences, describedAccounts } from "./drift";
 import type { Snapshot } from "./snapshot";
 
 /**
@@ -45,7 +45,7 @@ function referencesOf(valid: ValidMatrix, key: string, id: string): string[] {
 }
 
 export function inventoryChanges(valid: ValidMatrix, snapshot: Snapshot): InventoryChange[] {
-  const live = new Map(snapshot.accounts.filter((a) => a.Status !== "CLOSED").map((a) => [a.Id, a]));
+  const live = new Map(describedAccounts(snapshot.accounts).map((a) => [a.Id, a]));
   const written = new Map(Object.entries(valid.matrix.accounts).map(([key, a]) => [a.id, { key, account: a }]));
   const taken = new Set(Object.keys(valid.matrix.accounts));
   const changes: InventoryChange[] = [];

@@ -155,7 +155,13 @@ function consistency(raw: Snapshot): [DocPath, string][] {
   unique(snapshot.permissionSets, "permissionSets", "PermissionSetArn", "permission set");
   unique(snapshot.permissionSets, "permissionSets", "Name", "permission set name");
   unique(snapshot.groups, "groups", "GroupId", "group");
-  unique(snapshot.groups, "groups", "DisplayName", "group display name");
+  // A group is known by its display name, else its id (groupName): those must not collide either.
+  unique(
+    snapshot.groups.map((g) => ({ DisplayName: typeof g.DisplayName === "string" ? g.DisplayName : g.GroupId })),
+    "groups",
+    "DisplayName",
+    "group display name",
+  );
   unique(snapshot.users, "users", "UserId", "user");
   unique(snapshot.users, "users", "UserName", "user name");
   unique(snapshot.groupMemberships, "groupMemberships", "MembershipId", "membership");

@@ -54,6 +54,8 @@ export interface IdentityState {
   readonly users: ReadonlyMap<string, UserState>;
   /** Groups and users only looked up (external): they must exist; what they hold otherwise is not managed here. */
   readonly externalGroups: ReadonlySet<string>;
+  /** Permission sets only looked up (existing): they must exist; what they allow is not managed here. */
+  readonly existingSets: ReadonlySet<string>;
   readonly externalUsers: ReadonlySet<string>;
   /** `group display name \0 user name`. */
   readonly memberships: ReadonlySet<string>;
@@ -94,11 +96,15 @@ const optional = <K extends string, V>(key: K, value: V | undefined): { [k in K]
 /** What a plan declares, in names: the Pulumi program declares exactly this plan. */
 export function declaredState(plan: Plan): IdentityState {
   const permissionSets = new Map<string, SetState>();
+  const existingSets = new Set<string>();
   for (const part of plan.permissionSets) {
     const of = (type: string) => part.children.find((d) => d.type === type)?.inputs as Record<string, Value> | undefined;
     const set = of(TYPE.permissionSet);
-    // An existing set is only looked up: nothing of it is declared, so nothing of it is compared.
-    if (!set) continue;
+    // An existing set is only looked up: it must exist, and nothing else of it is declared or compared.
+    if (!set) {
+      existingSets.add(part.name);
+      continue;
+    }
     const boundary = of(TYPE.permissionsBoundary)?.permissionsBoundary as
       { managedPolicyArn?: string; customerManagedPolicyReference?: { name: string; path: string } } | undefined;
     const inline = of(TYPE.inlinePolicy)?.inlinePolicy as string | undefined;
@@ -166,7 +172,7 @@ export function declaredState(plan: Plan): IdentityState {
   const abac = plan.instance.children.find((d) => d.type === TYPE.accessControlAttributes)?.inputs.attributes as
     { key: string; values: { sources: string[] }[] }[] | undefined;
   const accessControlAttributes = new Map((abac ?? []).map((a) => [a.key, { source: a.values[0].sources[0] }]));
-  return { permissionSets, groups, users, externalGroups, externalUsers, memberships, assignments, accessControlAttributes };
+  return { permissionSets, groups, users, externalGroups, externalUsers, existingSets, memberships, assignments, accessControlAttributes };
 }
 
 /** The display name a snapshot's group is known by: its DisplayName, else (a group without one) its id. */
@@ -229,7 +235,17 @@ export function liveState(snapshot: Snapshot): IdentityState {
     assignments.set(assignmentKey(state), state);
   }
   const accessControlAttributes = new Map((snapshot.accessControlAttributes ?? []).map((a) => [a.Key, { source: a.Value.Source[0] }]));
-  return { permissionSets, groups, users, externalGroups: new Set(), externalUsers: new Set(), memberships, assignments, accessControlAttributes };
+  return {
+    permissionSets,
+    groups,
+    users,
+    externalGroups: new Set(),
+    externalUsers: new Set(),
+    existingSets: new Set(),
+    memberships,
+    assignments,
+    accessControlAttributes,
+  };
 }
 
 /** A field of an entity that differs: its value as declared and as live (undefined: not set). */
@@ -294,7 +310,7 @@ export function compareStates(declared: IdentityState, live: IdentityState): Sta
   // Members of a group the file does not create are not compared: the group itself is reported.
   const managedGroup = (key: string) => declared.groups.has(membershipParts(key)[0]);
   return {
-    permissionSets: entities(declared.permissionSets, live.permissionSets, new Set()),
+    permissionSets: entities(declared.permissionSets, live.permissionSets, declared.existingSets),
     groups: entities(declared.groups, live.groups, declared.externalGroups),
     users: entities(declared.users, live.users, declared.externalUsers),
     memberships: {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Problem } from "../common/problems";
+import { TYPE } from "../expand/plan";
 import { loadDataFile } from "../validate/dataFile";
 import { MAX_SNAPSHOT_BYTES } from "./snapshot";
 
@@ -12,15 +13,29 @@ import { MAX_SNAPSHOT_BYTES } from "./snapshot";
 
 const StepSchema = z.object({
   op: z.string().min(1),
-  urn: z.string().regex(/^urn:pulumi:/, "a step's urn starts with urn:pulumi:"),
+  urn: z.string().regex(/^urn:pulumi:[^:]*(?::[^:]+)*::[^:].*::[^:].*::.+$/, "a step's urn is urn:pulumi:<stack>::<project>::<type>::<name>"),
   diffReasons: z.array(z.string()).optional(),
   replaceReasons: z.array(z.string()).optional(),
   detailedDiff: z.record(z.string(), z.unknown()).nullable().optional(),
 });
 const PreviewSchema = z.object({ steps: z.array(StepSchema) });
 
-/** What the steps change outside Pulumi's own bookkeeping (component resources, the stack, the provider). */
+/** Operations that change nothing. */
 const HARMLESS = new Set(["same", "read", "refresh"]);
+
+/**
+ * What an adopting deployment may create besides imports: Pulumi's own stack, the AWS provider, and this program's
+ * component resources, none of which calls an AWS API. Anything else created is a change.
+ */
+const OWN_TYPES = new Set<string>([
+  "pulumi:pulumi:Stack",
+  TYPE.provider,
+  TYPE.root,
+  TYPE.permissionSetComponent,
+  TYPE.groupComponent,
+  TYPE.userComponent,
+  TYPE.accountComponent,
+]);
 
 export interface ImportVerdict {
   /** AWS resources imported with no difference. */
@@ -50,7 +65,9 @@ export function verifyImport(file: string, shownName = file): VerifyResult {
     else if (aws && step.op === "import")
       failures.push(`${type} ${name} is imported with differences (${diff.join(", ")}): pulumi up would change it right after`);
     else if (aws && !HARMLESS.has(step.op)) failures.push(`${type} ${name}: ${step.op}, not an import`);
-    else if (!aws && step.op !== "create" && !HARMLESS.has(step.op)) failures.push(`${type} ${name}: ${step.op}`);
+    else if (!aws && !HARMLESS.has(step.op) && !(step.op === "create" && OWN_TYPES.has(type))) failures.push(`${type} ${name}: ${step.op}`);
   }
+  if (imported === 0 && failures.length === 0)
+    failures.push("the preview imports nothing: is adoptFile set on this stack, and is this the preview of its first deployment?");
   return { ok: true, value: { imported, failures } };
 }
