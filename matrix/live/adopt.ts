@@ -1,6 +1,6 @@
 import { dump } from "js-yaml";
-import { ACCOUNT_KEY, GROUP_KEY, OU_PATH } from "../validate/schema";
-import { DEFAULT_SESSION_DURATION, TAG_KEY, TAG_VALUE_MAX } from "../aws/limits";
+import { ACCOUNT_KEY, GROUP_KEY } from "../validate/schema";
+import { DEFAULT_SESSION_DURATION } from "../aws/limits";
 import { managedPolicyArn, partitionOf } from "../aws/policies";
 import { byText } from "../common/order";
 import { formatPath, formatProblem, type Problem } from "../common/problems";
@@ -10,6 +10,7 @@ import { loadMatrixText } from "../checks/pipeline";
 import type { SiblingFiles } from "../read/source";
 import { expand } from "../expand/expand";
 import type { Plan } from "../expand/plan";
+import { accountFactsOf } from "./accountFacts";
 import { importIdsOf, type AdoptFile } from "./importIds";
 import type { Snapshot } from "./snapshot";
 import { compareStates, declaredState, emailOf, groupName, liveState, noDifferences, type StateDifferences } from "./state";
@@ -216,31 +217,9 @@ function draftAccounts({ snapshot, dropped, leftOut, track }: Draft, renamedAcco
     if (renamedAccounts.has(key)) accountKeys.add((key = fallback));
     accountKey.set(a.Id, key);
     track("accounts", key, `account ${accountLabel(a.Name, a.Id)}`);
-    const ou = a.Path?.join("/");
-    const tags = Object.fromEntries(
-      (a.Tags ?? [])
-        .filter((t) => {
-          const ok = TAG_KEY.test(t.Key) && t.Value.length <= TAG_VALUE_MAX;
-          if (!ok)
-            leftOut.push({
-              what: `tag ${JSON.stringify(t.Key)} of account ${accountLabel(a.Name, a.Id)}`,
-              why: "the access file cannot hold this tag key or value; tag targets do not use it",
-            });
-          return ok;
-        })
-        .map((t) => [t.Key, t.Value]),
-    );
-    if (ou !== undefined && ou !== "" && !OU_PATH.test(ou))
-      leftOut.push({
-        what: `the OU path of account ${accountLabel(a.Name, a.Id)}`,
-        why: `${JSON.stringify(ou)} cannot be written as an OU path; OU targets do not use it`,
-      });
-    accounts[key] = {
-      id: a.Id,
-      ...(ou && OU_PATH.test(ou) ? { ou } : {}),
-      ...(Object.keys(tags).length ? { tags } : {}),
-      ...(a.Id === snapshot.managementAccountId ? { management: true } : {}),
-    };
+    const { facts, unwritable } = accountFactsOf(a, snapshot.managementAccountId);
+    leftOut.push(...unwritable);
+    accounts[key] = { id: a.Id, ...facts };
   }
   for (const key of [...accountKeys]) if (dropped.accounts.has(key)) delete accounts[key];
   return { accounts, accountKey };

@@ -2,6 +2,7 @@ import { isMap, isScalar, parseDocument, type Document } from "yaml";
 import { byText } from "../common/order";
 import type { Account, ValidMatrix } from "../model/matrix";
 import { accountKeyFrom } from "./adopt";
+import { accountFactsOf, type AccountFacts } from "./accountFacts";
 import { accountDifferences, describedAccounts } from "./drift";
 import type { Snapshot } from "./snapshot";
 
@@ -19,18 +20,10 @@ export interface InventoryChange {
   readonly details: readonly string[];
 }
 
-type Facts = Pick<Account, "ou" | "tags" | "management" | "status">;
+type Facts = AccountFacts;
 
-/** What Organizations says of an account, in the file's terms (ACTIVE and the root left implicit). */
-function factsOf(a: Snapshot["accounts"][number], managementId: string | undefined): Facts {
-  const tags = Object.fromEntries((a.Tags ?? []).map((t) => [t.Key, t.Value]).sort((x, y) => byText(x[0], y[0])));
-  return {
-    ...(a.Path?.length ? { ou: a.Path.join("/") } : {}),
-    ...(Object.keys(tags).length ? { tags } : {}),
-    ...(a.Id === managementId ? { management: true } : {}),
-    ...(a.Status && a.Status !== "ACTIVE" ? { status: a.Status as Account["status"] } : {}),
-  };
-}
+/** What Organizations says of an account, in the file's terms (what the file cannot hold left out). */
+const factsOf = (a: Snapshot["accounts"][number], managementId: string | undefined): Facts => accountFactsOf(a, managementId).facts;
 
 /** Where the file's entries and guardrails name an account (by key or id), as paths. */
 function referencesOf(valid: ValidMatrix, key: string, id: string): string[] {
