@@ -94,4 +94,26 @@ describe("sso-access inventory: accounts from AWS Organizations", () => {
     assert.deepEqual(await captureAsync(["inventory"]), usage);
     assert.deepEqual(await captureAsync(["inventory", "--snapshot", "x.json", "--live"]), usage);
   });
+
+  it("keeps the file's line ends, its mode, and a link to it a link", async () => {
+    const dir = project(
+      (s) => {
+        s.accounts.find((a) => a.Id === "222222222222")!.Path = ["Workloads", "Staging"];
+      },
+      (text) => text.replace(/\n/g, "\r\n"),
+    );
+    const real = path.join(dir, "access.yaml");
+    fs.chmodSync(real, 0o640);
+    fs.mkdirSync(path.join(dir, "repo"));
+    fs.symlinkSync(real, path.join(dir, "repo", "access.yaml"));
+    fs.cpSync(path.join(dir, "policies"), path.join(dir, "repo", "policies"), { recursive: true });
+    fs.copyFileSync(path.join(dir, "snap.json"), path.join(dir, "repo", "snap.json"));
+    const { code } = await captureAsync(["inventory", "--snapshot", "snap.json"], { cwd: path.join(dir, "repo") });
+    assert.equal(code, 0);
+    assert.ok(fs.lstatSync(path.join(dir, "repo", "access.yaml")).isSymbolicLink());
+    const text = fs.readFileSync(real, "utf8");
+    assert.ok(text.includes("    ou: Workloads/Staging\r\n"));
+    assert.equal(text.split("\r\n").length - 1, text.split("\n").length - 1, "every line end is CRLF");
+    assert.equal(fs.statSync(real).mode & 0o777, 0o640);
+  });
 });

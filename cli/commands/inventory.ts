@@ -77,9 +77,11 @@ Exit codes:
       const checked = loadMatrixText(updated, loaded.file, folderFiles(path.dirname(path.resolve(file))));
       if (!checked.ok) return setExitCode(report(checked.problems, `the updated accounts would not be valid; ${loaded.file} was not changed`));
       if (edits.length) {
-        const staged = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
-        fs.writeFileSync(staged, updated, { flag: "wx" });
-        fs.renameSync(staged, file);
+        // Written beside the real file (a link stays a link), with its mode, then renamed over it: whole or not at all.
+        const target = fs.realpathSync(file);
+        const staged = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+        fs.writeFileSync(staged, updated, { flag: "wx", mode: fs.statSync(target).mode & 0o7777 });
+        fs.renameSync(staged, target);
       }
       io.out(
         [

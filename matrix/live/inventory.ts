@@ -141,10 +141,14 @@ function spliceSection(before: string, after: string, key: string): string {
     const next = pairs[i + 1]?.key as { range: [number, number, number] } | undefined;
     const lines = text.slice(start, next ? next.range[0] : text.length).split("\n");
     while (lines.length > 1 && /^(#.*)?\s*$/.test(lines[lines.length - 1])) lines.pop();
-    const end = start + lines.join("\n").length;
+    const kept = lines.join("\n");
+    // Up to the last line's end, its \r (of a CRLF file) left with the line end.
+    const end = start + kept.length - (kept.endsWith("\r") ? 1 : 0);
     return [start, end] as const;
   };
   const [b0, b1] = range(before);
   const [a0, a1] = range(after);
-  return before.slice(0, b0) + after.slice(a0, a1) + before.slice(b1);
+  // The section in the file's own line ends (the editor writes \n).
+  const section = after.slice(a0, a1).replace(/\r?\n/g, before.includes("\r\n") ? "\r\n" : "\n");
+  return before.slice(0, b0) + section + before.slice(b1);
 }
