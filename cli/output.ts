@@ -101,15 +101,16 @@ export function tableWriter(header: readonly string[], widths: readonly number[]
 }
 
 /**
- * Text from access.yaml made inert in GitHub Markdown: HTML (`<`, `>`, `&`) as entities, Markdown punctuation
+ * Text from access.yaml made inert in GitHub Markdown: HTML (`<`, `>`, `&`) and mentions (`@`) as entities, Markdown punctuation
  * escaped, line breaks as spaces. Anyone can propose access.yaml; a description must not be able to forge or hide
  * part of a pull request comment.
  */
 export function md(text: string): string {
-  const entities: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+  // "@" as an entity too: a name such as "@acme/security" must not notify a team from a pull request comment or an issue.
+  const entities: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;" };
   return text
     .replace(/\r\n|[\r\n\u0085\u2028\u2029]/g, " ")
-    .replace(/[&<>]/g, (c) => entities[c])
+    .replace(/[&<>@]/g, (c) => entities[c])
     .replace(/[\\`*_[\]|~]/g, "\\$&");
 }
 

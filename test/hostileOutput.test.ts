@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { safeOutput } from "../matrix/common/visible";
-import { printableJson } from "../cli/output";
+import { md, printableJson } from "../cli/output";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -121,5 +121,9 @@ describe("JSON the tools print reads back as the same value", () => {
     assert.equal(text, '{\n  "name": "x\\u0085y\\udb40\\udc41z #\\u0023[warning]forged \\u202e \\u00e9",\n  "note": "::add-mask::secret"\n}');
     assert.equal(safeOutput(text), text);
     assert.deepEqual(JSON.parse(text), value);
+  });
+
+  it("a name in Markdown cannot notify anyone: @ is an entity", () => {
+    assert.equal(md("group @acme/security, ask @octocat"), "group &#64;acme/security, ask &#64;octocat");
   });
 });
