@@ -1,3 +1,4 @@
+import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AccessMatrix } from "./components/accessMatrix";
 import { previousDeployment } from "./components/previousDeployment";
@@ -16,7 +17,7 @@ export = async () => {
   const config = new pulumi.Config();
   // Empty means unset: Pulumi.yaml declares these keys with empty defaults. removalVerdict checks the numbers.
   const setting = (key: string) => config.get(key) || undefined;
-  const plan = await planOf(config.get("accessFile") || "access.yaml", setting("verifyInventory") !== "false");
+  const { plan, verifyInventory } = planOf(config.get("accessFile") || "access.yaml", setting("verifyInventory") !== "false");
   const deployed = deployedOf(plan, setting("instanceArn") ?? "", setting("identityStoreId") ?? "");
   const number = (key: string) => (setting(key) === undefined ? undefined : Number(setting(key)));
   const limits = { maxShare: number("maxRemovalShare"), maxCount: number("maxRemovals"), allow: setting("allowRemovals") };
@@ -33,6 +34,7 @@ export = async () => {
     instanceArn: setting("instanceArn") ?? adoption?.instanceArn,
     identityStoreId: setting("identityStoreId") ?? adoption?.identityStoreId,
     imports: adoption?.imports,
+    beforeDeclaring: verifyInventory,
   });
   await access.ready;
   return {
@@ -79,17 +81,21 @@ function adoptionOf(file: string | undefined, plan: Plan, deployedBefore: boolea
 }
 
 /**
- * The plan of the access matrix, or a RunError listing its located problems (no stack trace): the file's own, then,
- * unless the stack turns it off, its inventory against AWS Organizations. Only the plan leaves this function: the
- * parsed file and its position index are garbage before the first resource is registered.
+ * The plan of the access matrix, or a RunError listing its located problems (no stack trace); and, unless the stack
+ * turns it off, the check of its inventory against AWS Organizations, which the component runs with its provider
+ * before declaring anything. Only the plan and that check leave this function.
  */
-async function planOf(file: string, verifyInventory: boolean): Promise<Plan> {
+function planOf(file: string, verify: boolean): { plan: Plan; verifyInventory?: (provider: aws.Provider) => Promise<void> } {
   const loaded = loadMatrixFile(file);
   if (!loaded.ok) throw new pulumi.RunError(new MatrixError(loaded.problems).message);
-  if (verifyInventory) {
-    const organization = await organizationFacts(Object.values(loaded.value.matrix.accounts).map((a) => a.id));
-    const problems = inventoryProblems(loaded.value, organization);
+  const valid = loaded.value;
+  const verifyInventory = async (provider: aws.Provider) => {
+    const organization = await organizationFacts(
+      Object.values(valid.matrix.accounts).map((a) => a.id),
+      provider,
+    );
+    const problems = inventoryProblems(valid, organization);
     if (problems.length) throw new pulumi.RunError(new MatrixError(problems).message.replace("in the access matrix", "in the inventory of the access matrix"));
-  }
-  return expand(loaded.value);
+  };
+  return { plan: expand(valid), ...(verify ? { verifyInventory } : {}) };
 }

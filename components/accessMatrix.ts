@@ -18,6 +18,11 @@ export interface AccessMatrixArgs {
    * taken over from what exists instead of created. Only for a stack's first deployment.
    */
   readonly imports?: ReadonlyMap<string, string>;
+  /**
+   * Runs before any resource is declared, with this component's provider (its region and retries): the check of the
+   * inventory against AWS Organizations. A rejection stops the deployment with nothing declared.
+   */
+  readonly beforeDeclaring?: (provider: aws.Provider) => Promise<void>;
 }
 
 /** The whole access matrix of one organization: the provider, permission sets, users, groups and assignments. */
@@ -58,7 +63,7 @@ export class AccessMatrix extends pulumi.ComponentResource {
     const declarations = new Declarations(instance, provider, args.imports);
 
     const keepAlive = pulumi.runtime.rpcKeepAlive();
-    const declared = this.declareAll(plan, declarations, ownUrn);
+    const declared = (args.beforeDeclaring ? args.beforeDeclaring(provider) : Promise.resolve()).then(() => this.declareAll(plan, declarations, ownUrn));
     this.ready = declared.then(() => undefined).finally(keepAlive);
     const byName = (pick: (d: Awaited<typeof declared>) => { name: string; value: pulumi.Output<string> }[]) =>
       pulumi.output(declared.then((d) => Object.fromEntries(pick(d).map((i) => [i.name, i.value]))));

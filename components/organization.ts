@@ -8,16 +8,18 @@ import type { OrganizationFacts } from "../matrix/live/drift";
  * accounts the file lists (one read each, at most `limit` at a time within Identity Center's shared throttle).
  * Calls: one for the organization, two per OU (its OUs and its accounts), one per listed account.
  */
-export async function organizationFacts(listed: readonly string[], limit = 8): Promise<OrganizationFacts & { calls: number }> {
+export async function organizationFacts(listed: readonly string[], provider: aws.Provider, limit = 8): Promise<OrganizationFacts & { calls: number }> {
+  // The program's own provider: its region and its adaptive retries, not whatever a default provider would find.
+  const opts = { provider };
   let calls = 1;
-  const organization = await aws.organizations.getOrganization({});
+  const organization = await aws.organizations.getOrganization({}, opts);
   const accounts: OrganizationFacts["accounts"][number][] = [];
   let level = organization.roots.map((r) => ({ id: r.id, path: [] as string[] }));
   while (level.length) {
     const found = await mapLimited(level, limit, async (parent) => {
       const [ous, direct] = await Promise.all([
-        aws.organizations.getOrganizationalUnits({ parentId: parent.id }),
-        aws.organizations.getOrganizationalUnitChildAccounts({ parentId: parent.id }),
+        aws.organizations.getOrganizationalUnits({ parentId: parent.id }, opts),
+        aws.organizations.getOrganizationalUnitChildAccounts({ parentId: parent.id }, opts),
       ]);
       calls += 2;
       for (const a of direct.accounts)
@@ -36,7 +38,7 @@ export async function organizationFacts(listed: readonly string[], limit = 8): P
     accounts.filter((a) => ids.has(a.Id)),
     limit,
     async (account) => {
-      const { tags } = await aws.organizations.getResourceTags({ resourceId: account.Id });
+      const { tags } = await aws.organizations.getResourceTags({ resourceId: account.Id }, opts);
       calls++;
       (account as { Tags?: unknown }).Tags = Object.entries(tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
     },

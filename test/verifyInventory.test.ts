@@ -61,7 +61,7 @@ describe("the program checks the inventory against AWS Organizations before decl
       return true;
     });
     assert.deepEqual(
-      mocks.registrations.filter((r) => r.custom),
+      mocks.registrations.filter((r) => r.type.startsWith("aws:")),
       [],
     );
   });
