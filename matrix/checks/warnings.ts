@@ -32,8 +32,9 @@ export function checkWarnings(valid: ValidMatrix, assigned: ReadonlySet<string>)
   for (const group of Object.values(matrix.groups ?? {})) for (const m of group.members ?? []) members.add(m);
   for (const [name, user] of Object.entries(matrix.users ?? {})) if (user.groups?.length) members.add(name);
   const principals = new Set((matrix.assignments ?? []).map((a) => a.group ?? `user:${a.user}`));
+  const namedByUsers = new Set(Object.values(matrix.users ?? {}).flatMap((u) => u.groups ?? []));
   for (const [key, group] of Object.entries(matrix.groups ?? {})) {
-    const hasMembers = (group.members?.length ?? 0) > 0 || Object.values(matrix.users ?? {}).some((u) => u.groups?.includes(key));
+    const hasMembers = (group.members?.length ?? 0) > 0 || namedByUsers.has(key);
     if (!group.external && !hasMembers && !principals.has(key)) warn(["groups", key], `group "${key}" has no members and no assignments; fill it or remove it`);
   }
   for (const [name, user] of Object.entries(matrix.users ?? {})) {
