@@ -110,13 +110,11 @@ export class AccessMatrix extends pulumi.ComponentResource {
     }
     const groups: typeof sets = [];
     for (const p of plan.groups) {
-      groups.push({ name: p.name, value: new Group(p.name, { plan: p, declarations }, parent).groupId });
-      await declarations.breathe();
+      const group = new Group(p.name, { plan: p, declarations }, parent);
+      groups.push({ name: p.name, value: group.groupId });
+      await group.declared;
     }
-    for (const p of plan.accounts) {
-      new AccountAssignments(p.name, { plan: p, declarations }, parent);
-      await declarations.breathe();
-    }
+    for (const p of plan.accounts) await new AccountAssignments(p.name, { plan: p, declarations }, parent).declared;
     declarations.finish();
     return { sets, users, groups };
   }

@@ -14,12 +14,14 @@ export interface AccountAssignmentsArgs {
  * each component is a registered resource too, and one per assignment would double the program's cost at scale.
  */
 export class AccountAssignments extends pulumi.ComponentResource {
+  /** Resolves once every child is declared (in batches: a large part lets the event loop turn). */
+  public readonly declared: Promise<void>;
   /** Number of assignments in this account. */
   public readonly count: number;
 
   constructor(name: string, args: AccountAssignmentsArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE.accountComponent, name, {}, opts);
-    args.declarations.declare(args.plan, this);
+    this.declared = args.declarations.declareInBatches(args.plan, this);
     this.count = args.plan.children.length;
     this.registerOutputs({ count: this.count });
   }

@@ -68,24 +68,43 @@ export class Declarations {
    * when it is known without waiting (a top-level component): aliases then cost a string, not three Outputs each.
    */
   declare(plan: Part, parent: pulumi.Resource, parentUrn?: string): void {
+    this.declareLookups(plan, parent);
+    for (const decl of plan.children) this.declareOne(decl, parent, parentUrn);
+  }
+
+  /**
+   * declare, letting the event loop turn every BATCH resources inside the part too: an account with twenty thousand
+   * assignments, or a group with five thousand members, is never declared in one burst. Its first resource is
+   * declared before this returns (a group's own resource, which its component's output refers to).
+   */
+  async declareInBatches(plan: Part, parent: pulumi.Resource, parentUrn?: string): Promise<void> {
+    this.declareLookups(plan, parent);
+    for (const decl of plan.children) {
+      this.declareOne(decl, parent, parentUrn);
+      await this.breathe();
+    }
+  }
+
+  private declareLookups(plan: Part, parent: pulumi.Resource): void {
     for (const lookup of plan.lookups) {
       const call = LOOKUP_FUNCTIONS[lookup.token as keyof typeof LOOKUP_FUNCTIONS];
       this.lookups.set(lookup.key, call(this.resolve(lookup.args) as never, { parent, provider: this.provider }));
     }
-    for (const decl of plan.children) {
-      const Class = RESOURCE_CLASSES[decl.type];
-      if (!Class) throw new Error(`no resource class for ${decl.type}`);
-      const resource = new Class(decl.name, this.resolve(decl.inputs) as never, {
-        parent,
-        provider: this.provider,
-        ...(decl.dependsOn.length ? { dependsOn: this.after(decl.dependsOn) } : {}),
-        ...(decl.formerParent ? { aliases: [{ parent: childUrn(decl.formerParent.name, decl.formerParent.type, parent, parentUrn) }] } : {}),
-        ...(this.imports.has(decl.key) ? { import: this.imports.get(decl.key) } : {}),
-      });
-      this.resources.set(decl.key, resource);
-      this.declaredSinceBreath++;
-      this.pending.get(decl.key)?.resolve(resource);
-    }
+  }
+
+  private declareOne(decl: Decl, parent: pulumi.Resource, parentUrn?: string): void {
+    const Class = RESOURCE_CLASSES[decl.type];
+    if (!Class) throw new Error(`no resource class for ${decl.type}`);
+    const resource = new Class(decl.name, this.resolve(decl.inputs) as never, {
+      parent,
+      provider: this.provider,
+      ...(decl.dependsOn.length ? { dependsOn: this.after(decl.dependsOn) } : {}),
+      ...(decl.formerParent ? { aliases: [{ parent: childUrn(decl.formerParent.name, decl.formerParent.type, parent, parentUrn) }] } : {}),
+      ...(this.imports.has(decl.key) ? { import: this.imports.get(decl.key) } : {}),
+    });
+    this.resources.set(decl.key, resource);
+    this.declaredSinceBreath++;
+    this.pending.get(decl.key)?.resolve(resource);
   }
 
   /** Lets the event loop turn (and registrations in flight settle) once a batch of resources is declared. */

@@ -11,12 +11,14 @@ export interface GroupArgs {
 
 /** One identity store group: created with its memberships, or looked up by display name when an external IdP owns it. */
 export class Group extends pulumi.ComponentResource {
+  /** Resolves once every child is declared (in batches: a large part lets the event loop turn). */
+  public readonly declared: Promise<void>;
   /** Identity store id of the group. */
   public readonly groupId: pulumi.Output<string>;
 
   constructor(name: string, args: GroupArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE.groupComponent, name, {}, opts);
-    args.declarations.declare(args.plan, this);
+    this.declared = args.declarations.declareInBatches(args.plan, this);
     this.groupId = args.declarations.output(args.plan.outputs.groupId);
     this.registerOutputs({ groupId: this.groupId });
   }
