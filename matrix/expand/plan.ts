@@ -142,6 +142,12 @@ export interface Plan {
 
 export const declKey = (type: string, name: string): string => `${type}::${name}`;
 
+/** What a lookup finds its entry by: a display name (group), a user name (user), a name (existing permission set). */
+export function foundBy(lookup: LookupDecl): string {
+  const byAttribute = (lookup.args.alternateIdentifier as { uniqueAttribute: { attributeValue: string } } | undefined)?.uniqueAttribute.attributeValue;
+  return byAttribute ?? (lookup.args.name as string);
+}
+
 export function isRef(value: Value): value is Ref {
   return typeof value === "object" && value !== null && !Array.isArray(value) && ("$ref" in value || "$lookup" in value || "$instance" in value);
 }

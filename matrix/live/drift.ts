@@ -134,7 +134,8 @@ export type OrganizationFacts = Pick<Snapshot, "accounts" | "managementAccountId
 export const describedAccounts = (accounts: OrganizationFacts["accounts"]): OrganizationFacts["accounts"] =>
   accounts.filter((a) => a.Status !== "CLOSED" && a.Status !== "PENDING_ACTIVATION");
 
-const tagText = (list: [string, string][]) =>
+/** Tags as `env=prod, team=web`, sorted by key; `(none)` for none. */
+export const tagText = (list: [string, string][]): string =>
   list
     .sort((x, y) => byText(x[0], y[0]))
     .map(([k, v]) => `${k}=${v}`)

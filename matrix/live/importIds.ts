@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { byText } from "../common/order";
 import { loadDataFile, type DataResult } from "../validate/dataFile";
-import { TYPE, declKey, planDecls, type Plan } from "../expand/plan";
+import { TYPE, declKey, foundBy, planDecls, type Plan } from "../expand/plan";
 import { assignmentName } from "../expand/names";
 import { MAX_SNAPSHOT_BYTES, type Snapshot } from "./snapshot";
 import { groupName } from "./state";
@@ -32,14 +32,22 @@ export const importId = {
     `${principalId},${principalType},${accountId},AWS_ACCOUNT,${setArn},${instanceArn}`,
 };
 
+/** The import id of each resource of a permission set, from the set's ARN and the instance's. */
+const BY_SET: Partial<Record<string, (setArn: string, instanceArn: string) => string>> = {
+  [TYPE.permissionSet]: importId.permissionSet,
+  [TYPE.managedPolicies]: (arn, instance) => importId.policyAttachmentsExclusive(instance, arn),
+  [TYPE.customerManagedPolicies]: (arn, instance) => importId.policyAttachmentsExclusive(instance, arn),
+  [TYPE.inlinePolicy]: importId.inlinePolicy,
+  [TYPE.permissionsBoundary]: importId.permissionsBoundary,
+};
+
 /** Import ids for the plan's AWS resources found in the snapshot; a resource the snapshot lacks gets none (it is created). */
 export function importIdsOf(plan: Plan, snapshot: Snapshot): AdoptFile {
   const { InstanceArn: instance, IdentityStoreId: store } = snapshot.instance;
   const setArn = new Map(snapshot.permissionSets.map((s) => [s.Name, s.PermissionSetArn]));
   // A group's display name: what it is created with, or what an external group is looked up by.
   const displayName = (g: Plan["groups"][number]) =>
-    (g.children.find((d) => d.type === TYPE.group)?.inputs.displayName as string | undefined) ??
-    (g.lookups[0].args as { alternateIdentifier: { uniqueAttribute: { attributeValue: string } } }).alternateIdentifier.uniqueAttribute.attributeValue;
+    (g.children.find((d) => d.type === TYPE.group)?.inputs.displayName as string | undefined) ?? foundBy(g.lookups[0]);
   const groupKeys = new Map(plan.groups.map((g) => [g.name, displayName(g)]));
   const groupId = new Map(snapshot.groups.map((g) => [groupName(g), g.GroupId]));
   const userId = new Map(snapshot.users.map((u) => [u.UserName, u.UserId]));
@@ -48,41 +56,10 @@ export function importIdsOf(plan: Plan, snapshot: Snapshot): AdoptFile {
   const put = (type: string, name: string, id: string | undefined) => {
     if (id !== undefined) (resources[type] ??= {})[name] = id;
   };
-  const withSet = (set: string, make: (arn: string) => string) => (setArn.has(set) ? make(setArn.get(set)!) : undefined);
   for (const part of plan.permissionSets) {
-    for (const d of part.children) {
-      switch (d.type) {
-        case TYPE.permissionSet:
-          put(
-            d.type,
-            d.name,
-            withSet(part.name, (arn) => importId.permissionSet(arn, instance)),
-          );
-          break;
-        case TYPE.managedPolicies:
-        case TYPE.customerManagedPolicies:
-          put(
-            d.type,
-            d.name,
-            withSet(part.name, (arn) => importId.policyAttachmentsExclusive(instance, arn)),
-          );
-          break;
-        case TYPE.inlinePolicy:
-          put(
-            d.type,
-            d.name,
-            withSet(part.name, (arn) => importId.inlinePolicy(arn, instance)),
-          );
-          break;
-        case TYPE.permissionsBoundary:
-          put(
-            d.type,
-            d.name,
-            withSet(part.name, (arn) => importId.permissionsBoundary(arn, instance)),
-          );
-          break;
-      }
-    }
+    const arn = setArn.get(part.name);
+    if (arn === undefined) continue;
+    for (const d of part.children) put(d.type, d.name, BY_SET[d.type]?.(arn, instance));
   }
   for (const d of planDecls(plan)) {
     if (d.type === TYPE.accessControlAttributes && snapshot.accessControlAttributes?.length) put(d.type, d.name, importId.accessControlAttributes(instance));

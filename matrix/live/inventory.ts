@@ -3,7 +3,7 @@ import { byText } from "../common/order";
 import type { Account, ValidMatrix } from "../model/matrix";
 import { accountKeyFrom } from "./adopt";
 import { accountFactsOf, type AccountFacts } from "./accountFacts";
-import { accountDifferences, describedAccounts } from "./drift";
+import { accountDifferences, describedAccounts, tagText } from "./drift";
 import type { Snapshot } from "./snapshot";
 
 /**
@@ -20,10 +20,8 @@ export interface InventoryChange {
   readonly details: readonly string[];
 }
 
-type Facts = AccountFacts;
-
 /** What Organizations says of an account, in the file's terms (what the file cannot hold left out). */
-const factsOf = (a: Snapshot["accounts"][number], managementId: string | undefined): Facts => accountFactsOf(a, managementId).facts;
+const factsOf = (a: Snapshot["accounts"][number], managementId: string | undefined): AccountFacts => accountFactsOf(a, managementId).facts;
 
 /** Where the file's entries and guardrails name an account (by key or id), as paths. */
 function referencesOf(valid: ValidMatrix, key: string, id: string): string[] {
@@ -69,16 +67,10 @@ export function inventoryChanges(valid: ValidMatrix, snapshot: Snapshot): Invent
   return changes;
 }
 
-const tagText = (tags: Readonly<Record<string, string>> | undefined) =>
-  Object.entries(tags ?? {})
-    .sort((a, b) => byText(a[0], b[0]))
-    .map(([k, v]) => `${k}=${v}`)
-    .join(", ") || "(none)";
-
-function describe(f: Facts): string[] {
+function describe(f: AccountFacts): string[] {
   return [
     f.ou ? `OU ${f.ou}` : "directly under the root",
-    ...(f.tags ? [`tags ${tagText(f.tags)}`] : []),
+    ...(f.tags ? [`tags ${tagText(Object.entries(f.tags))}`] : []),
     ...(f.management ? ["the management account"] : []),
     ...(f.status ? [`status ${f.status}`] : []),
   ];
@@ -109,7 +101,7 @@ export function applyInventory(text: string, valid: ValidMatrix, snapshot: Snaps
 }
 
 /** Sets each fact that differs (accountDifferences), field by field (a tag by its key), so comments beside others stay. */
-function setFacts(doc: Document, path: string[], was: Account, is: Facts, differs: ReadonlySet<string>): void {
+function setFacts(doc: Document, path: string[], was: Account, is: AccountFacts, differs: ReadonlySet<string>): void {
   const set = (field: string, value: unknown): void => {
     if (value === undefined) doc.deleteIn([...path, field]);
     else doc.setIn([...path, field], value);

@@ -1,6 +1,6 @@
 import { DEFAULT_SESSION_DURATION } from "../aws/limits";
 import { byText } from "../common/order";
-import { TYPE, type Plan, type Value } from "../expand/plan";
+import { TYPE, foundBy, type Plan, type Value } from "../expand/plan";
 import type { Snapshot } from "./snapshot";
 
 /**
@@ -144,8 +144,7 @@ export function declaredState(plan: Plan): IdentityState {
   for (const part of plan.groups) {
     const group = part.children.find((d) => d.type === TYPE.group);
     if (!group) {
-      const name = (part.lookups[0].args as { alternateIdentifier: { uniqueAttribute: { attributeValue: string } } }).alternateIdentifier.uniqueAttribute
-        .attributeValue;
+      const name = foundBy(part.lookups[0]);
       externalGroups.add(name);
       displayNames.set(part.name, name);
       // An existing group of the directory gets the members listed here (an external one has none declared).

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { TYPE, planDecls, planLookups, type Decl, type LookupDecl, type Plan } from "../expand/plan";
+import { TYPE, foundBy, planDecls, planLookups, type Decl, type Plan } from "../expand/plan";
 import { byText } from "../common/order";
 import { assignmentNameParts } from "../expand/names";
 
@@ -67,13 +67,6 @@ export function deployedOf(plan: Plan, instanceArn = "", identityStoreId = ""): 
     policies: Object.fromEntries(plan.permissionSets.map((set) => [set.name, allowingPolicies(set.children)])),
     principals: Object.fromEntries(planLookups(plan).map((l) => [l.key, foundBy(l)])),
   };
-}
-
-/** What a lookup finds its principal by (a display name, a user name). */
-function foundBy(lookup: LookupDecl): string {
-  const byAttribute = (lookup.args.alternateIdentifier as { uniqueAttribute: { attributeValue: string } } | undefined)?.uniqueAttribute.attributeValue;
-  // An existing permission set is found by its name.
-  return byAttribute ?? (lookup.args.name as string);
 }
 
 /** AWS's managed policy that denies every action: attached, it allows nothing; as a boundary, it leaves nothing. */
