@@ -23,7 +23,8 @@ import {
   type OrganizationsClient,
 } from "@aws-sdk/client-organizations";
 import type { Snapshot, SnapshotAccount } from "../../matrix/live/snapshot";
-import { CallCounter, mapLimited } from "./limits";
+import { mapLimited } from "../../matrix/common/concurrency";
+import { CallCounter } from "./progress";
 
 /**
  * Reads a live Identity Center into a snapshot (matrix/live/snapshot.ts), with the AWS SDK's paginators (each given

@@ -4,8 +4,6 @@
  * keeps the number in flight bounded so that retries do not pile up.
  */
 
-export { mapLimited } from "../../matrix/common/concurrency";
-
 /** Counts API calls, and reports them with an estimate of what is left once the total is known. */
 export class CallCounter {
   calls = 0;
