@@ -10,10 +10,19 @@ import { checkRemovals, deployedOf, removalVerdict } from "./matrix/review/remov
 import { importsFor, loadAdoptFile } from "./matrix/live/importIds";
 import { inventoryProblems } from "./matrix/live/verifyInventory";
 import { organizationFacts } from "./components/organization";
+import { withStackHint } from "./components/stackHint";
 
 // The program: stack config in, the access matrix validated and expanded, the removal guard, one component,
 // outputs out. Nothing is declared until the file is valid and the guard lets the change through.
 export = async () => {
+  try {
+    return await program();
+  } catch (error) {
+    throw withStackHint(error);
+  }
+};
+
+async function program() {
   const config = new pulumi.Config();
   // Empty means unset: Pulumi.yaml declares these keys with empty defaults. removalVerdict checks the numbers.
   const setting = (key: string) => config.get(key) || undefined;
@@ -48,7 +57,7 @@ export = async () => {
     /** What this deployment declared: the next one compares against it (the removal guard). Secret: it lists people. */
     deployed: pulumi.secret(deployed),
   };
-};
+}
 
 /**
  * The import ids of `sso-access:adoptFile` (adopt.json), for the stack's first deployment only: once the stack has

@@ -1,24 +1,36 @@
 import * as fs from "node:fs";
+import { parseArgs } from "node:util";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BATCH, RESOURCE_CLASSES } from "../components/declarations";
-import { isRef, type Decl, type Value } from "../matrix/expand/plan";
+import { RESOURCE_CLASSES } from "../components/declarations";
+import { isRef, type Value } from "../matrix/expand/plan";
+import { FLOOR_ORDERS, type FloorInput } from "./floorInput";
 import { IDENTITY_STORE_ID, INSTANCE_ARN, benchMocks, report, settled } from "./mocks";
 
 /**
- * The floor, measured in its own process: the AWS resources of a plan (same types, logical names and inputs, read
- * from `plan --json`), registered directly: no file, no validation, no expansion, no components. All in one loop,
- * or with "batched" as a second argument in batches as the program declares them. References
- * become the outputs of the resources they name; instance and lookup references become constants.
+ * The floor, measured in its own process: the AWS resources of a plan (bench/floorInput.ts: the program's types,
+ * logical names, inputs, `dependsOn` edges and aliases) registered directly, with no file, validation, expansion or
+ * components, by a schedule:
+ *
+ *   floor.ts floor.json [--batch N] [--order plan|type]
+ *
+ * `--batch N` lets the event loop turn (setImmediate) after every N registrations; 0 registers all in one loop.
+ * Either order registers a resource after what it refers to and depends on: `--order plan` takes the program's order
+ * and registers a resource's dependencies first where they come later (a permission set's first policy attachment
+ * depends on the set's assignments), `deferred` takes the program's order and moves such a resource after the end. References become the outputs of the resources they name; instance and
+ * lookup references become constants. bench/run.ts searches the schedules (`--search-floor`).
  */
 async function main(): Promise<void> {
-  const [planFile, mode] = process.argv.slice(2);
-  const plan = JSON.parse(fs.readFileSync(planFile, "utf8")) as { resources: (Pick<Decl, "type" | "name" | "inputs"> & { key?: string })[] };
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { batch: { type: "string", default: "0" }, order: { type: "string", default: "plan" } },
+  });
+  const batch = Number(values.batch);
+  const input = JSON.parse(fs.readFileSync(positionals[0], "utf8")) as FloorInput;
   await pulumi.runtime.setMocks(benchMocks, "sso-access", "bench", false, "organization");
-  const decls = new Map(plan.resources.map((r) => [`${r.type}::${r.name}`, r]));
+  const decls = new Map(input.resources.map((r) => [r.key, r]));
   const made = new Map<string, pulumi.CustomResource>();
-  const providerDecl = plan.resources.find((r) => r.type === "pulumi:providers:aws")!;
-  const provider = new aws.Provider(providerDecl.name, providerDecl.inputs as aws.ProviderArgs);
+  const provider = new aws.Provider(input.provider.name, input.provider.inputs as aws.ProviderArgs);
   const resolve = (value: Value): unknown => {
     if (Array.isArray(value)) return value.map(resolve);
     if (typeof value !== "object" || value === null) return value;
@@ -29,22 +41,32 @@ async function main(): Promise<void> {
     }
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v as Value)]));
   };
+  let sinceYield = 0;
   const make = (key: string): pulumi.CustomResource => {
     const known = made.get(key);
     if (known) return known;
     const decl = decls.get(key)!;
+    const dependsOn = decl.dependsOn.map(make);
     const Class = RESOURCE_CLASSES[decl.type as keyof typeof RESOURCE_CLASSES]!;
-    const resource = new Class(decl.name, resolve(decl.inputs as Value) as never, { provider });
+    const resource = new Class(decl.name, resolve(decl.inputs as Value) as never, {
+      provider,
+      ...(dependsOn.length ? { dependsOn } : {}),
+      ...(decl.aliasParent ? { aliases: [{ parent: decl.aliasParent }] } : {}),
+    });
     made.set(key, resource);
+    sinceYield++;
     return resource;
   };
-  // "batched": yield to the event loop every BATCH resources, as the program does (components/declarations.ts), to
-  // tell what the program's components and checks cost from what its scheduling saves.
-  let sinceYield = 0;
-  for (const key of decls.keys()) {
-    if (!key.startsWith("aws:")) continue;
+  if (!(FLOOR_ORDERS as readonly string[]).includes(values.order!)) throw new Error(`--order is one of ${FLOOR_ORDERS.join(", ")}`);
+  const position = new Map(input.resources.map((r, i) => [r.key, i]));
+  const later = (r: FloorInput["resources"][number]) => r.dependsOn.some((d) => position.get(d)! > position.get(r.key)!);
+  const keys =
+    values.order === "plan"
+      ? input.resources.map((r) => r.key)
+      : [...input.resources.filter((r) => !later(r)), ...input.resources.filter(later)].map((r) => r.key);
+  for (const key of keys) {
     make(key);
-    if (mode === "batched" && ++sinceYield >= BATCH) {
+    if (batch > 0 && sinceYield >= batch) {
       sinceYield = 0;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }

@@ -18,11 +18,34 @@ import type { Assignment, Matrix } from "../matrix/model/matrix";
  * target accounts by name, by OU and by tags; some groups are external.
  */
 
+export interface Spec {
+  readonly accounts: number;
+  readonly users: number;
+  readonly groups: number;
+  readonly permissionSets: number;
+  readonly assignments: number;
+  /** Every group holds every permission set on one account (acct-0001), instead of assignments spread out. */
+  readonly oneAccount?: true;
+  /** One more group, `everyone`, of all users, with one permission set on one account. */
+  readonly everyone?: true;
+}
+
+const L: Spec = { accounts: 1_000, users: 5_000, groups: 300, permissionSets: 100, assignments: 20_000 };
+
+/**
+ * The sizes. S, M and L are organizations as they grow. The others are cliffs, each about L's size with one part
+ * much larger than any part of L: `one-account` puts 300 groups x 67 permission sets on one account (20,100
+ * assignments of one account's part), `big-group` is L with a group of all 5,000 users, and `many-users` is L with
+ * 40,000 users (each still in one or two of L's groups, so about 220 members a group).
+ */
 export const SIZES = {
   S: { accounts: 10, users: 50, groups: 10, permissionSets: 8, assignments: 200 },
   M: { accounts: 200, users: 1_000, groups: 100, permissionSets: 40, assignments: 4_000 },
-  L: { accounts: 1_000, users: 5_000, groups: 300, permissionSets: 100, assignments: 20_000 },
-} as const;
+  L,
+  "one-account": { accounts: 2, users: 5_000, groups: 300, permissionSets: 67, assignments: 20_100, oneAccount: true },
+  "big-group": { ...L, everyone: true },
+  "many-users": { ...L, users: 40_000 },
+} as const satisfies Record<string, Spec>;
 export type Size = keyof typeof SIZES;
 
 /** mulberry32: a small, fast, seeded generator (the same numbers on every machine). */
@@ -53,8 +76,8 @@ const ENVS = ["prod", "staging", "dev"];
 
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
 
-export function generate(size: Size, seed = 1): Matrix {
-  const spec = SIZES[size];
+export function generate(size: Size | Spec, seed = 1): Matrix {
+  const spec: Spec = typeof size === "string" ? SIZES[size] : size;
   const rand = random(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)];
   const pickSome = <T>(items: readonly T[], n: number): T[] => {
@@ -98,12 +121,18 @@ export function generate(size: Size, seed = 1): Matrix {
   const internal = groupNames.filter((g) => !groups[g].external);
   for (const user of userNames) for (const g of pickSome(internal, 1 + Math.floor(rand() * 2))) groups[g].members!.push(user);
   for (const g of internal) groups[g].members!.sort();
+  if (spec.everyone) groups.everyone = { description: "Every user.", members: [...userNames] };
 
   // Assignments: by name, by OU and by tags, until the expansion reaches the target size.
   const inventory: InventoryAccount[] = Object.entries(accounts).map(([name, a]) => ({ ...a, name }));
   const accountNames = Object.keys(accounts).filter((n) => n !== "management");
   const assignments: Assignment[] = [];
   let rows = 0;
+  if (spec.oneAccount) {
+    for (const group of groupNames) assignments.push({ group, permissionSets: setNames, accounts: ["acct-0001"] });
+    rows = spec.assignments;
+  }
+  if (spec.everyone) assignments.push({ group: "everyone", permissionSets: [setNames[0]], accounts: ["acct-0001"] });
   while (rows < spec.assignments) {
     const group = pick(groupNames);
     const sets = pickSome(setNames, 1 + Math.floor(rand() * 2));

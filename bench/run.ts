@@ -9,15 +9,18 @@ import { expand } from "../matrix/expand/expand";
 import { loadMatrixFile } from "../matrix/checks/pipeline";
 import { MatrixError } from "../matrix/common/problems";
 import { planDecls } from "../matrix/expand/plan";
+import { FLOOR_ORDERS, floorInput } from "./floorInput";
 import { CHURN_CASES, measureChurn } from "./churn";
 import { SIZES, WIDE_EDITS, generate, generateWide, generateYaml, loadGenerated, snapshotOf, type Size } from "./generate";
 import { readSnapshot } from "../cli/snapshot/reader";
 import { FakeAws } from "../test/fakeAws";
 
 /**
- * `npm run bench -- --size S|M|L [--runs N] [--seed N]`: generates an organization, then measures, each run in a
- * fresh process: `check`, `plan --json`, the whole program under Pulumi mocks, and the floor (the same AWS
- * resources registered directly). Prints a table, the churn of scripted edits, and as its last line one JSON object.
+ * `npm run bench -- --size S|M|L|one-account|big-group|many-users|wide [--runs N] [--seed N]`: generates an
+ * organization, then measures, each run in a fresh process: `check`, `plan --json`, `who`, `diff`, `adopt`, the whole
+ * program under Pulumi mocks, and the floor (the same AWS resources registered directly, by the best schedule
+ * found). Prints a table, the churn of scripted edits, and as its last line one JSON object.
+ * `--search-floor [--batches 0,5,25]` measures the floor under each schedule instead.
  */
 
 const ROOT = path.resolve(__dirname, "..");
@@ -48,9 +51,9 @@ function wall(args: string[], out?: string): number {
   return seconds;
 }
 
-function measured(script: string, ...input: string[]): { seconds: number; rssMB: number; resources: number } {
+function measured(script: string, input: string[], env: Record<string, string> = {}): { seconds: number; rssMB: number; resources: number } {
   const args = [...pulumiNodeArgs(), ...REGISTER, path.join(ROOT, "bench", script), ...input];
-  const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8" });
+  const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env } });
   if (result.status !== 0) throw new Error(`${script} exited ${result.status}: ${result.stderr.slice(0, 2000)}`);
   return JSON.parse(result.stdout.trim().split("\n").pop()!);
 }
@@ -110,53 +113,149 @@ async function adoption(size: Size, seed: number, dir: string, runs: number) {
   return { seconds: median(adopt.map((a) => a.seconds)), rssMB: median(adopt.map((a) => a.rssMB)), calls };
 }
 
+/**
+ * The floor's schedule, found by `--search-floor` (bench/README.md, how the floor was searched): the fastest median
+ * at M and L among batch sizes and orders.
+ */
+export const FLOOR_SCHEDULE = { batch: 25, order: "plan" } as const;
+
+type Measured = ReturnType<typeof measured>;
+const floorArgs = (input: string, schedule: { batch: number; order: string }) => [input, "--batch", String(schedule.batch), "--order", schedule.order];
+/** The program with the SDK's default stack traces (Node's 10 frames), as any other Pulumi program runs. */
+const DEFAULT_STACKS = { SSO_ACCESS_STACK_TRACE_LIMIT: "10" };
+
+/** A generated organization written to `dir`: its access.yaml, the floor's input, and the plan. */
+function prepare(size: Size, seed: number, dir: string) {
+  const file = path.join(dir, "access.yaml");
+  fs.writeFileSync(file, generateYaml(size, seed));
+  const loaded = loadMatrixFile(file);
+  if (!loaded.ok) throw new MatrixError(loaded.problems);
+  const plan = expand(loaded.value);
+  const floorFile = path.join(dir, "floor.json");
+  fs.writeFileSync(floorFile, JSON.stringify(floorInput(plan, "sso-access", "bench")));
+  const resources = planDecls(plan).filter((d) => d.type.startsWith("aws:")).length;
+  return { file, floorFile, valid: loaded.value, plan, resources };
+}
+
+/**
+ * `--search-floor`: the floor under every schedule (batch sizes, including 0, one loop, and both orders), the
+ * schedules alternating run by run so that a slow moment of the machine falls on all; medians, fastest first.
+ */
+function searchFloor(size: Size, seed: number, runs: number, dir: string, batches: number[]): void {
+  const { floorFile, resources } = prepare(size, seed, dir);
+  const schedules = batches.flatMap((batch) => FLOOR_ORDERS.map((order) => ({ batch, order })));
+  const results = schedules.map(() => [] as Measured[]);
+  for (let i = 0; i < runs; i++) {
+    schedules.forEach((schedule, j) => results[j].push(measured("floor.ts", floorArgs(floorFile, schedule))));
+    process.stderr.write(`  round ${i + 1} of ${runs} done\n`);
+  }
+  const rows = schedules
+    .map((schedule, j) => ({ ...schedule, seconds: median(results[j].map((m) => m.seconds)), rssMB: median(results[j].map((m) => m.rssMB)) }))
+    .sort((a, b) => a.seconds - b.seconds);
+  const paint = (_: string, t: string) => t;
+  const table = rows.map((r) => [
+    `${r.batch === 0 ? "one loop" : `every ${r.batch}`}, ${r.order} order`,
+    `${r.seconds.toFixed(2)} s`,
+    `${r.rssMB.toFixed(0)} MB`,
+  ]);
+  process.stdout.write(`${renderTable([`floor of ${size} (${resources} AWS resources), medians of ${runs}`, "time", "peak memory"], table, paint)}\n\n`);
+  process.stdout.write(`${JSON.stringify({ size, resources, floorSchedules: rows })}\n`);
+}
+
+/**
+ * `--size many-users`: `check` and `plan --json` as users grow on L's organization (5,000, 20,000 and 40,000 users,
+ * each in one or two of its groups), in fresh processes, alternating. Linear means a user added from 20,000 to
+ * 40,000 costs what one added from 5,000 to 20,000 did. The program is not run at this size: 40,000 users are about
+ * 130,000 resources, and the program's memory on a large part is measured by the other cliffs.
+ */
+function usersScaling(runs: number, seed: number, dir: string): void {
+  const counts = [SIZES.L.users, 20_000, SIZES["many-users"].users];
+  const files = counts.map((users) => {
+    const file = path.join(dir, `users-${users}.yaml`);
+    fs.writeFileSync(file, dump(generate({ ...SIZES.L, users }, seed), { lineWidth: 200, noRefs: true }));
+    return file;
+  });
+  const f = (n: number, digits = 2) => n.toFixed(digits);
+  const rows: string[][] = [];
+  const json: Record<string, unknown> = { size: "many-users", users: counts };
+  for (const [name, args] of [
+    ["check", ["check"]],
+    ["plan --json", ["plan", "--json"]],
+  ] as const) {
+    const seconds = counts.map(() => [] as number[]);
+    for (let i = 0; i < runs; i++) files.forEach((file, j) => seconds[j].push(wall([BIN, ...args, file])));
+    const t = seconds.map(median);
+    const perUser = [(t[1] - t[0]) / (counts[1] - counts[0]), (t[2] - t[1]) / (counts[2] - counts[1])];
+    counts.forEach((users, j) =>
+      rows.push([`${name}, ${users.toLocaleString("en-US")} users`, `${f(t[j])} s`, j === 0 ? "" : `${f(perUser[j - 1] * 1e6, 1)} µs`]),
+    );
+    rows.push([`${name}: a user from 20,000 to 40,000 / from 5,000 to 20,000 (target 1.2x)`, `${f(perUser[1] / perUser[0])}x`, ""]);
+    const key = name === "check" ? "check" : "plan";
+    Object.assign(json, { [`${key}Seconds`]: t, [`${key}PerUserMicroseconds`]: perUser.map((p) => p * 1e6), [`${key}PerUserRatio`]: perUser[1] / perUser[0] });
+  }
+  const paint = (_: string, t: string) => t;
+  process.stdout.write(`${renderTable([`L with more users (medians of ${runs})`, "time", "per added user"], rows, paint)}\n\n`);
+  process.stdout.write(`${JSON.stringify(json)}\n`);
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { size: { type: "string", default: "S" }, runs: { type: "string" }, seed: { type: "string", default: "1" } } });
+  const { values } = parseArgs({
+    options: {
+      size: { type: "string", default: "S" },
+      runs: { type: "string" },
+      seed: { type: "string", default: "1" },
+      "search-floor": { type: "boolean" },
+      batches: { type: "string", default: "0,5,10,25,50,100,250" },
+    },
+  });
   if (values.size === "wide") return wide(Number(values.runs ?? 3));
   const size = values.size as Size;
   if (!(size in SIZES)) throw new Error(`--size is one of ${Object.keys(SIZES).join(", ")}, wide`);
-  const runs = Number(values.runs ?? (size === "L" ? 3 : 5));
+  const large = SIZES[size].assignments >= SIZES.L.assignments;
+  const runs = Number(values.runs ?? (large ? 3 : 5));
   const seed = Number(values.seed);
-
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sso-access-bench-${size}-`));
-  const file = path.join(dir, "access.yaml");
-  fs.writeFileSync(file, generateYaml(size, seed));
-  const planFile = path.join(dir, "plan.json");
-  const loaded = loadMatrixFile(file);
-  if (!loaded.ok) throw new MatrixError(loaded.problems);
-  const valid = loaded.value;
-  const plan = expand(valid);
-  const resources = planDecls(plan).filter((d) => d.type.startsWith("aws:")).length;
+  try {
+    if (values["search-floor"]) return searchFloor(size, seed, runs, dir, values.batches.split(",").map(Number));
+    if (size === "many-users") return usersScaling(runs, seed, dir);
+    await bench(size, seed, runs, dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function bench(size: Size, seed: number, runs: number, dir: string): Promise<void> {
+  const { file, floorFile, valid, plan, resources } = prepare(size, seed, dir);
   process.stderr.write(`${size}: ${plan.assignments.length} assignments, ${resources} AWS resources; ${runs} runs each\n`);
   process.stderr.write(`program and floor run as node ${[...pulumiNodeArgs(), ...REGISTER].join(" ")} (Pulumi.yaml nodeargs)\n`);
 
   const check = median(Array.from({ length: runs }, () => wall([BIN, "check", file])));
-  const planSeconds = median(Array.from({ length: runs }, (_, i) => wall([BIN, "plan", "--json", file], i === 0 ? planFile : undefined)));
+  const planSeconds = median(Array.from({ length: runs }, () => wall([BIN, "plan", "--json", file])));
   // The review: who in full, and diff of the organization against itself with one everyday edit (a new member).
   const edited = path.join(dir, "edited.yaml");
   fs.writeFileSync(edited, dump(CHURN_CASES.find((c) => c.name === "add a user to a group")!.edit(generate(size, seed)), { lineWidth: 200, noRefs: true }));
   const who = Array.from({ length: runs }, () => command("who", file));
   const diff = Array.from({ length: runs }, () => command("diff", file, edited));
   const adopted = await adoption(size, seed, dir, runs);
-  const program: ReturnType<typeof measured>[] = [];
-  const floor: ReturnType<typeof measured>[] = [];
-  const batched: ReturnType<typeof measured>[] = [];
+  const series = { program: [] as Measured[], tuned: [] as Measured[], floor: [] as Measured[], loop: [] as Measured[] };
   for (let i = 0; i < runs; i++) {
-    // Alternate, so that a slow moment of the machine falls on all three.
-    program.push(measured("program.ts", file));
-    floor.push(measured("floor.ts", planFile));
-    batched.push(measured("floor.ts", planFile, "batched"));
-    const t = (m: ReturnType<typeof measured>[]) => `${m[i].seconds.toFixed(2)} s`;
-    process.stderr.write(`  run ${i + 1}: program ${t(program)}, floor ${t(floor)}, batched floor ${t(batched)}\n`);
+    // Alternate, so that a slow moment of the machine falls on all four.
+    series.program.push(measured("program.ts", [file], DEFAULT_STACKS));
+    series.tuned.push(measured("program.ts", [file]));
+    series.floor.push(measured("floor.ts", floorArgs(floorFile, FLOOR_SCHEDULE)));
+    series.loop.push(measured("floor.ts", floorArgs(floorFile, { batch: 0, order: "plan" })));
+    const t = (m: Measured[]) => `${m[i].seconds.toFixed(2)} s`;
+    process.stderr.write(
+      `  run ${i + 1}: program ${t(series.program)} (tuned ${t(series.tuned)}), floor ${t(series.floor)}, one-loop floor ${t(series.loop)}\n`,
+    );
   }
-  const programSeconds = median(program.map((p) => p.seconds));
-  const floorSeconds = median(floor.map((p) => p.seconds));
-  const batchedFloorSeconds = median(batched.map((p) => p.seconds));
-  const programRssMB = median(program.map((p) => p.rssMB));
-  const floorRssMB = median(floor.map((p) => p.rssMB));
-  const batchedFloorRssMB = median(batched.map((p) => p.rssMB));
+  const seconds = (m: Measured[]) => median(m.map((p) => p.seconds));
+  const rss = (m: Measured[]) => median(m.map((p) => p.rssMB));
+  const [programSeconds, tunedProgramSeconds, floorSeconds, loopFloorSeconds] = [series.program, series.tuned, series.floor, series.loop].map(seconds);
+  const [programRssMB, tunedProgramRssMB, floorRssMB, loopFloorRssMB] = [series.program, series.tuned, series.floor, series.loop].map(rss);
 
   const f = (n: number, digits = 2) => n.toFixed(digits);
+  const schedule = `every ${FLOOR_SCHEDULE.batch}, ${FLOOR_SCHEDULE.order} order`;
   const rows = [
     ["check", `${f(check)} s`, ""],
     ["plan --json", `${f(planSeconds)} s`, ""],
@@ -165,12 +264,13 @@ async function main(): Promise<void> {
     ["adopt of its snapshot", `${f(adopted.seconds)} s`, `${f(adopted.rssMB, 0)} MB`],
     ["snapshot calls, per principal", String(adopted.calls.principal), ""],
     ["snapshot calls, per provisioned pair", String(adopted.calls.provisioned), ""],
-    ["program under mocks", `${f(programSeconds)} s`, `${f(programRssMB, 0)} MB`],
-    ["floor (same resources, registered directly)", `${f(floorSeconds)} s`, `${f(floorRssMB, 0)} MB`],
-    ["program / floor", `${f(programSeconds / floorSeconds)}x`, `${f(programRssMB / floorRssMB)}x`],
-    ["floor in batches, as the program declares", `${f(batchedFloorSeconds)} s`, `${f(batchedFloorRssMB, 0)} MB`],
-    ["program / floor in batches", `${f(programSeconds / batchedFloorSeconds)}x`, `${f(programRssMB / batchedFloorRssMB)}x`],
-    ["program per AWS resource", `${f((programSeconds / resources) * 1000)} ms`, `${f((programRssMB / resources) * 1024, 0)} KB`],
+    [`floor: the same resources, best schedule (${schedule})`, `${f(floorSeconds)} s`, `${f(floorRssMB, 0)} MB`],
+    ["program under mocks, default stack traces", `${f(programSeconds)} s`, `${f(programRssMB, 0)} MB`],
+    ["program / floor (target 1.10x, 1.0x)", `${f(programSeconds / floorSeconds)}x`, `${f(programRssMB / floorRssMB)}x`],
+    ["program as shipped (no stack frames)", `${f(tunedProgramSeconds)} s`, `${f(tunedProgramRssMB, 0)} MB`],
+    ["program as shipped / floor (target below 1x)", `${f(tunedProgramSeconds / floorSeconds)}x`, `${f(tunedProgramRssMB / floorRssMB)}x`],
+    ["program peak memory per 1,000 AWS resources", "", `${f((programRssMB / resources) * 1000, 1)} MB`],
+    ["footnote: floor in one loop, all in flight", `${f(loopFloorSeconds)} s`, `${f(loopFloorRssMB, 0)} MB`],
   ];
   const paint = (_: string, t: string) => t;
   process.stdout.write(
@@ -189,9 +289,8 @@ async function main(): Promise<void> {
   }
 
   process.stdout.write(
-    `${JSON.stringify({ size, assignments: plan.assignments.length, resources, checkSeconds: check, planSeconds, whoSeconds: median(who.map((w) => w.seconds)), diffSeconds: median(diff.map((d) => d.seconds)), adoptSeconds: adopted.seconds, adoptRssMB: adopted.rssMB, snapshotCalls: adopted.calls, programSeconds, floorSeconds, programRssMB, floorRssMB, batchedFloorSeconds, batchedFloorRssMB })}\n`,
+    `${JSON.stringify({ size, assignments: plan.assignments.length, resources, checkSeconds: check, planSeconds, whoSeconds: median(who.map((w) => w.seconds)), diffSeconds: median(diff.map((d) => d.seconds)), adoptSeconds: adopted.seconds, adoptRssMB: adopted.rssMB, snapshotCalls: adopted.calls, programSeconds, floorSeconds, programRssMB, floorRssMB, floorSchedule: FLOOR_SCHEDULE, loopFloorSeconds, loopFloorRssMB, tunedProgramSeconds, tunedProgramRssMB })}\n`,
   );
-  fs.rmSync(dir, { recursive: true, force: true });
 }
 
 main().catch((error: unknown) => {

@@ -12,6 +12,8 @@ import type { ValidMatrix } from "../matrix/model/matrix";
 import { renderPlanJson } from "../cli/planOutput";
 import { generate, loadGenerated } from "../bench/generate";
 import { BATCH } from "../components/declarations";
+import { STACK_TRACE_LIMIT, applyStackTraceLimit, withStackHint } from "../components/stackHint";
+import { floorInput } from "../bench/floorInput";
 import {
   MOCK_IDENTITY_STORE_ID,
   MOCK_INSTANCE_ARN,
@@ -270,6 +272,20 @@ describe("the program under Pulumi mocks", () => {
     );
   });
 
+  it("the bench's floor registers users with the program's aliases (bench/floorInput.ts)", async () => {
+    mocks.reset();
+    const plan = expand(loadMatrixOrThrow(path.join(ROOT, "access.yaml"), ROOT));
+    const access = new AccessMatrix(plan.root.name, { plan });
+    await access.ready;
+    await settled();
+    const programAliases = mocks.registrations.filter((r) => r.aliases?.length).map((r) => [r.type, r.name, r.aliases]);
+    const floorAliases = floorInput(plan, "sso-access", "test")
+      .resources.filter((r) => r.aliasParent)
+      .map((r) => [r.type, r.name, [`${r.aliasParent!.slice(0, r.aliasParent!.lastIndexOf("::"))}$${r.type}::${r.name}`]]);
+    assert.equal(floorAliases.length, 4);
+    assert.deepEqual(floorAliases, programAliases);
+  });
+
   it("refuses a plan that refers to a resource it never declares (a bug in the expansion), before declaring any", async () => {
     mocks.reset();
     const plan = expand(loadMatrixOrThrow(path.join(ROOT, "access.yaml"), ROOT));
@@ -430,12 +446,50 @@ describe("how Pulumi starts the program", () => {
     assert.deepEqual(project.runtime, { name: "nodejs", options: { typescript: false, nodeargs: "--max-old-space-size=8192" } });
   });
 
-  it("its entry, package.json main, loads index.ts through Sucrase and exports the program function", () => {
+  it("its entry, package.json main, loads index.ts through Sucrase and exports the program function, without stack frames", () => {
     // A fresh process, as Pulumi's run script requires the project folder: this one already loads TypeScript (mocha's hook).
     const script =
-      "const entry = process.cwd() + '/'; const program = require(entry); console.log(JSON.stringify([require.resolve(entry), typeof program, program.length]))";
-    const result = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" });
-    assert.equal(result.status, 0, result.stderr);
-    assert.deepEqual(JSON.parse(result.stdout), [path.join(ROOT, "bin", "program.js"), "function", 0]);
+      "const entry = process.cwd() + '/'; const program = require(entry); console.log(JSON.stringify([require.resolve(entry), typeof program, program.length, Error.stackTraceLimit]))";
+    const run = (env: Record<string, string>) => spawnSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env } });
+    const shipped = run({});
+    assert.equal(shipped.status, 0, shipped.stderr);
+    assert.deepEqual(JSON.parse(shipped.stdout), [path.join(ROOT, "bin", "program.js"), "function", 0, 0]);
+    assert.equal(JSON.parse(run({ [STACK_TRACE_LIMIT]: "50" }).stdout)[3], 50);
+    assert.equal(JSON.parse(run({ PULUMI_DEBUG_PROMISE_LEAKS: "1" }).stdout)[3], 10, "the promise-leak report is made of stack traces: Node's default");
+    const wrong = run({ [STACK_TRACE_LIMIT]: "lots" });
+    assert.equal(wrong.status, 1);
+    assert.match(wrong.stderr, /SSO_ACCESS_STACK_TRACE_LIMIT is "lots": set it to a number of stack frames \(such as 50\) or Infinity, or unset it/);
+  });
+
+  it("an unexpected error says how to see where it happened; a problem of the access file is left as it is", async () => {
+    const limit = Error.stackTraceLimit;
+    try {
+      Error.stackTraceLimit = 0;
+      const bug = withStackHint(new TypeError("Cannot read properties of undefined (reading 'arn')")) as Error;
+      const message =
+        "Cannot read properties of undefined (reading 'arn')\n(an unexpected error, printed without where it happened: run again with SSO_ACCESS_STACK_TRACE_LIMIT=50 to see that)";
+      assert.equal(bug.message, message);
+      assert.equal(bug.stack, `TypeError: ${message}`);
+      const problem = new pulumi.RunError("access.yaml:3:5: accounts.prod.id: ...");
+      assert.equal((withStackHint(problem) as Error).message, "access.yaml:3:5: accounts.prod.id: ...");
+      Error.stackTraceLimit = 10;
+      assert.equal((withStackHint(new Error("with frames")) as Error).message, "with frames");
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  });
+
+  it("the program's errors keep their frames when asked to (applyStackTraceLimit)", () => {
+    const limit = Error.stackTraceLimit;
+    try {
+      const after = (env: Record<string, string>) => (applyStackTraceLimit(env), Error.stackTraceLimit);
+      assert.deepEqual(
+        [after({}), after({ [STACK_TRACE_LIMIT]: "" }), after({ [STACK_TRACE_LIMIT]: "Infinity" }), after({ [STACK_TRACE_LIMIT]: "7" })],
+        [0, 0, Infinity, 7],
+      );
+      assert.throws(() => applyStackTraceLimit({ [STACK_TRACE_LIMIT]: "-1" }), /SSO_ACCESS_STACK_TRACE_LIMIT is "-1"/);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   });
 });
