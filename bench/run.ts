@@ -257,6 +257,12 @@ async function bench(size: Size, seed: number, runs: number, dir: string): Promi
   const f = (n: number, digits = 2) => n.toFixed(digits);
   const schedule = `every ${FLOOR_SCHEDULE.batch}, ${FLOOR_SCHEDULE.order} order`;
   const rows = [
+    [`floor: the same resources, best schedule (${schedule})`, `${f(floorSeconds)} s`, `${f(floorRssMB, 0)} MB`],
+    ["program under mocks, default stack traces", `${f(programSeconds)} s`, `${f(programRssMB, 0)} MB`],
+    ["program / floor (target 1.10x, 1.0x)", `${f(programSeconds / floorSeconds)}x`, `${f(programRssMB / floorRssMB)}x`],
+    ["program as shipped (no stack frames)", `${f(tunedProgramSeconds)} s`, `${f(tunedProgramRssMB, 0)} MB`],
+    ["program as shipped / floor (target below 1x)", `${f(tunedProgramSeconds / floorSeconds)}x`, `${f(tunedProgramRssMB / floorRssMB)}x`],
+    ["program peak memory per 1,000 AWS resources", "", `${f((programRssMB / resources) * 1000, 1)} MB`],
     ["check", `${f(check)} s`, ""],
     ["plan --json", `${f(planSeconds)} s`, ""],
     ["who (every grant)", `${f(median(who.map((w) => w.seconds)))} s`, `${f(median(who.map((w) => w.rssMB)), 0)} MB`],
@@ -264,12 +270,6 @@ async function bench(size: Size, seed: number, runs: number, dir: string): Promi
     ["adopt of its snapshot", `${f(adopted.seconds)} s`, `${f(adopted.rssMB, 0)} MB`],
     ["snapshot calls, per principal", String(adopted.calls.principal), ""],
     ["snapshot calls, per provisioned pair", String(adopted.calls.provisioned), ""],
-    [`floor: the same resources, best schedule (${schedule})`, `${f(floorSeconds)} s`, `${f(floorRssMB, 0)} MB`],
-    ["program under mocks, default stack traces", `${f(programSeconds)} s`, `${f(programRssMB, 0)} MB`],
-    ["program / floor (target 1.10x, 1.0x)", `${f(programSeconds / floorSeconds)}x`, `${f(programRssMB / floorRssMB)}x`],
-    ["program as shipped (no stack frames)", `${f(tunedProgramSeconds)} s`, `${f(tunedProgramRssMB, 0)} MB`],
-    ["program as shipped / floor (target below 1x)", `${f(tunedProgramSeconds / floorSeconds)}x`, `${f(tunedProgramRssMB / floorRssMB)}x`],
-    ["program peak memory per 1,000 AWS resources", "", `${f((programRssMB / resources) * 1000, 1)} MB`],
     ["footnote: floor in one loop, all in flight", `${f(loopFloorSeconds)} s`, `${f(loopFloorRssMB, 0)} MB`],
   ];
   const paint = (_: string, t: string) => t;

@@ -65,8 +65,12 @@ export class AccessMatrix extends pulumi.ComponentResource {
     const keepAlive = pulumi.runtime.rpcKeepAlive();
     const declared = (args.beforeDeclaring ? args.beforeDeclaring(provider) : Promise.resolve()).then(() => this.declareAll(plan, declarations, ownUrn));
     this.ready = declared.then(() => undefined).finally(keepAlive);
+    // The error of a failed declaration reaches the user through `ready` alone. Outputs that rejected with it too
+    // would hand the same error object to the SDK's serializer, which prefixes its message in place (`error
+    // serializing property "outputs": ...`) before Pulumi prints it: on failure they are empty instead.
+    const outcome = declared.catch(() => undefined);
     const byName = (pick: (d: Awaited<typeof declared>) => { name: string; value: pulumi.Output<string> }[]) =>
-      pulumi.output(declared.then((d) => Object.fromEntries(pick(d).map((i) => [i.name, i.value]))));
+      pulumi.output(outcome.then((d) => (d ? Object.fromEntries(pick(d).map((i) => [i.name, i.value])) : {})));
 
     this.instanceArn = pulumi.output(instance.arn);
     this.identityStoreId = pulumi.output(instance.identityStoreId);
