@@ -72,7 +72,10 @@ export class Declarations {
    */
   declare(plan: Part, parent: pulumi.Resource, parentUrn?: string): void {
     this.declareLookups(plan, parent);
-    for (const decl of plan.children) this.declareOne(decl, parent, parentUrn);
+    for (const decl of plan.children) {
+      const [Class, args, opts] = this.construction(decl, parent, parentUrn);
+      this.declared(decl, new Class(decl.name, args, opts));
+    }
   }
 
   /**
@@ -83,7 +86,8 @@ export class Declarations {
   async declareInBatches(plan: Part, parent: pulumi.Resource, parentUrn?: string): Promise<void> {
     this.declareLookups(plan, parent);
     for (const decl of plan.children) {
-      this.declareOne(decl, parent, parentUrn);
+      const [Class, args, opts] = this.construction(decl, parent, parentUrn);
+      this.declared(decl, new Class(decl.name, args, opts));
       await this.breathe();
     }
   }
@@ -95,16 +99,26 @@ export class Declarations {
     }
   }
 
-  private declareOne(decl: Decl, parent: pulumi.Resource, parentUrn?: string): void {
+  /**
+   * How a planned resource is constructed: its class, inputs (references resolved) and options. The loops above
+   * call `new` themselves rather than through a helper: with stack traces on, the Pulumi SDK captures one for each
+   * of the dozens of promises a registration makes, and every frame on the stack is paid for each (at 1,000
+   * accounts, one frame more was about 3 s; bench/README.md).
+   */
+  private construction(decl: Decl, parent: pulumi.Resource, parentUrn?: string): [ResourceClass, never, pulumi.CustomResourceOptions] {
     const Class = RESOURCE_CLASSES[decl.type];
     if (!Class) throw new Error(`no resource class for ${decl.type}`);
-    const resource = new Class(decl.name, this.resolve(decl.inputs) as never, {
+    const opts: pulumi.CustomResourceOptions = {
       parent,
       provider: this.provider,
       ...(decl.dependsOn.length ? { dependsOn: this.after(decl.dependsOn) } : {}),
       ...(decl.formerParent ? { aliases: [{ parent: childUrn(decl.formerParent.name, decl.formerParent.type, parent, parentUrn) }] } : {}),
       ...(this.imports.has(decl.key) ? { import: this.imports.get(decl.key) } : {}),
-    });
+    };
+    return [Class, this.resolve(decl.inputs) as never, opts];
+  }
+
+  private declared(decl: Decl, resource: pulumi.CustomResource): void {
     this.resources.set(decl.key, resource);
     this.declaredSinceBreath++;
     this.pending.get(decl.key)?.resolve(resource);
