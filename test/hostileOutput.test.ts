@@ -123,6 +123,14 @@ describe("JSON the tools print reads back as the same value", () => {
     assert.deepEqual(JSON.parse(text), value);
   });
 
+  it("the output guard changes exactly what a runner would read: `::` only at a line's start (after blanks), `##[` anywhere", () => {
+    const plain = '{\n  "dependsOn": ["aws:ssoadmin/accountAssignment:AccountAssignment::group/admins/Admin/111111111111"]\n}';
+    assert.equal(safeOutput(plain), plain);
+    assert.equal(safeOutput("a\n  ::error::forged\nb::c"), "a\n  \\x3a:error::forged\nb::c");
+    assert.equal(safeOutput("\t::warning::x"), "\t\\x3a:warning::x");
+    assert.equal(safeOutput("ok ##[group]x"), "ok #\\x23[group]x");
+  });
+
   it("a name in Markdown cannot notify anyone: @ is an entity", () => {
     assert.equal(md("group @acme/security, ask @octocat"), "group &#64;acme/security, ask &#64;octocat");
   });

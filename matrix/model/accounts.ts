@@ -76,12 +76,13 @@ export function selectAccounts(selector: AccountSelector, inventory: readonly In
   }
   const tags = Object.entries(selector.tags ?? {});
   if (tags.length) {
-    // Every key must match: intersect, per key, the accounts with any accepted value.
-    const perKey = tags.map(
-      ([key, wanted]) => new Set((Array.isArray(wanted) ? wanted : [wanted]).flatMap((value) => index.byTag.get(`${key}\u0000${value}`) ?? [])),
-    );
-    perKey.sort((a, b) => a.size - b.size);
-    add([...perKey[0]].filter((id) => perKey.every((ids) => ids.has(id))));
+    // Every key must match. The candidates are the accounts of the key that has fewest, each kept when its own
+    // value of every key is accepted: proportional to those candidates, with no set built per entry.
+    const wanted = tags.map(([key, values]) => ({ key, values: new Set<string>(Array.isArray(values) ? values : [values]) }));
+    const accountsWith = (w: (typeof wanted)[number]) => [...w.values].map((value) => index.byTag.get(`${w.key}\u0000${value}`) ?? []);
+    const count = (w: (typeof wanted)[number]) => accountsWith(w).reduce((n, ids) => n + ids.length, 0);
+    const fewest = wanted.reduce((a, b) => (count(b) < count(a) ? b : a));
+    for (const ids of accountsWith(fewest)) add(ids.filter((id) => wanted.every((w) => w.values.has(index.tagsOf.get(id)!.get(w.key)!))));
   }
   return chosen;
 }
@@ -102,6 +103,8 @@ interface AccountIndex {
   readonly directlyIn: ReadonlyMap<string, readonly string[]>;
   /** `key\0value` to the ids of the accounts with that tag. */
   readonly byTag: ReadonlyMap<string, readonly string[]>;
+  /** Id to the account's tags. */
+  readonly tagsOf: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
 
 const indexes = new WeakMap<readonly InventoryAccount[], AccountIndex>();
@@ -134,6 +137,7 @@ function indexOf(inventory: readonly InventoryAccount[]): AccountIndex {
     byOu,
     directlyIn,
     byTag,
+    tagsOf: new Map(inventory.map((a) => [a.id, new Map(Object.entries(a.tags ?? {}))])),
   };
   indexes.set(inventory, index);
   return index;
