@@ -12,7 +12,7 @@ import { IDENTITY_STORE_ID, INSTANCE_ARN, benchMocks, report, settled } from "./
  * logical names, inputs, `dependsOn` edges and aliases) registered directly, with no file, validation, expansion or
  * components, by a schedule:
  *
- *   floor.ts floor.json [--batch N] [--order plan|type]
+ *   floor.ts floor.json [--batch N] [--order plan|deferred]
  *
  * `--batch N` lets the event loop turn (setImmediate) after every N registrations; 0 registers all in one loop.
  * Either order registers a resource after what it refers to and depends on: `--order plan` takes the program's order
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     options: { batch: { type: "string", default: "0" }, order: { type: "string", default: "plan" } },
   });
   const batch = Number(values.batch);
+  if (!Number.isInteger(batch) || batch < 0) throw new Error(`--batch is a whole number (0: one loop), not ${values.batch}`);
   if (!(FLOOR_ORDERS as readonly string[]).includes(values.order!)) throw new Error(`--order is one of ${FLOOR_ORDERS.join(", ")}`);
   const input = JSON.parse(fs.readFileSync(positionals[0], "utf8")) as FloorInput;
   await pulumi.runtime.setMocks(benchMocks, "sso-access", "bench", false, "organization");

@@ -121,7 +121,9 @@ export const FLOOR_SCHEDULE = { batch: 25, order: "plan" } as const;
 type Measured = ReturnType<typeof measured>;
 const floorArgs = (input: string, schedule: { batch: number; order: string }) => [input, "--batch", String(schedule.batch), "--order", schedule.order];
 /** The program with the SDK's default stack traces (Node's 10 frames), as any other Pulumi program runs. */
-const DEFAULT_STACKS = { SSO_ACCESS_STACK_TRACE_LIMIT: "10" };
+const DEFAULT_STACKS = { SSO_ACCESS_STACK_TRACE_LIMIT: "10", PULUMI_DEBUG_PROMISE_LEAKS: "" };
+/** The program as shipped, whatever the caller's environment says about stack traces. */
+const SHIPPED = { SSO_ACCESS_STACK_TRACE_LIMIT: "", PULUMI_DEBUG_PROMISE_LEAKS: "" };
 
 /** A generated organization written to `dir`: its access.yaml, the floor's input, and the plan. */
 function prepare(size: Size, seed: number, dir: string) {
@@ -216,7 +218,9 @@ async function main(): Promise<void> {
   const seed = Number(values.seed);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sso-access-bench-${size}-`));
   try {
-    if (values["search-floor"]) return searchFloor(size, seed, runs, dir, values.batches.split(",").map(Number));
+    const batches = values.batches.split(",").map(Number);
+    if (batches.some((b) => !Number.isInteger(b) || b < 0)) throw new Error(`--batches is a list of whole numbers (0: one loop), such as 0,5,25`);
+    if (values["search-floor"]) return searchFloor(size, seed, runs, dir, batches);
     if (size === "many-users") return usersScaling(runs, seed, dir);
     await bench(size, seed, runs, dir);
   } finally {
@@ -241,7 +245,7 @@ async function bench(size: Size, seed: number, runs: number, dir: string): Promi
   for (let i = 0; i < runs; i++) {
     // Alternate, so that a slow moment of the machine falls on all four.
     series.program.push(measured("program.ts", [file], DEFAULT_STACKS));
-    series.tuned.push(measured("program.ts", [file]));
+    series.tuned.push(measured("program.ts", [file], SHIPPED));
     series.floor.push(measured("floor.ts", floorArgs(floorFile, FLOOR_SCHEDULE)));
     series.loop.push(measured("floor.ts", floorArgs(floorFile, { batch: 0, order: "plan" })));
     const t = (m: Measured[]) => `${m[i].seconds.toFixed(2)} s`;

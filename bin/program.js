@@ -6,5 +6,10 @@
 // them (components/stackHint.ts says why): half of its time at a thousand accounts.
 "use strict";
 require("./typescript");
-require("../components/stackHint.ts").applyStackTraceLimit(process.env);
-module.exports = require("../index.ts");
+const { applyStackTraceLimit, withStackHint } = require("../components/stackHint.ts");
+applyStackTraceLimit(process.env);
+try {
+  module.exports = require("../index.ts");
+} catch (error) {
+  throw withStackHint(error);
+}

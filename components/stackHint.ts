@@ -11,7 +11,7 @@ export const STACK_TRACE_LIMIT = "SSO_ACCESS_STACK_TRACE_LIMIT";
  * message, not its frames, says what failed): about half of the program's time (bench/README.md). Each resource's
  * source position is captured apart with no limit (Resource.callsites), so it is unchanged. No message a user sees
  * needs frames: problems of the access file are RunErrors (message only), a failed registration names its resource
- * and AWS's answer, and an unexpected error keeps its message and says how to see where it happened
+ * and AWS's answer, and an error the program throws keeps its message and says how to see where it happened
  * (withStackHint). `SSO_ACCESS_STACK_TRACE_LIMIT=<frames>` (such as 50, or Infinity) brings frames back;
  * PULUMI_DEBUG_PROMISE_LEAKS keeps Node's default, as that report is made of stack traces.
  */
@@ -25,15 +25,19 @@ export function applyStackTraceLimit(env: NodeJS.ProcessEnv): void {
 }
 
 /**
- * An unexpected error (a bug, not a problem of the access file) as Pulumi prints it, saying how to see where it
- * happened: bin/program.js runs the program without stack frames, for speed. Problems of the access file and the
- * guards are RunErrors, whose message is all Pulumi prints: they are returned as they are, as is every error while
- * frames are kept.
+ * An error as Pulumi prints it, saying how to see where it happened: bin/program.js runs the program without stack
+ * frames, for speed. Problems of the access file and the guards are RunErrors, whose message is all Pulumi prints:
+ * they are returned as they are, as is every error while frames are kept. The hint does not call the error a bug:
+ * an AWS read that failed (a data source refused) arrives here too.
  */
 export function withStackHint(error: unknown): unknown {
   const expected = pulumi.RunError.isInstance(error) || pulumi.ResourceError.isInstance(error);
   if (expected || Error.stackTraceLimit !== 0 || !(error instanceof Error)) return error;
-  error.message += `\n(an unexpected error, printed without where it happened: run again with ${STACK_TRACE_LIMIT}=50 to see that)`;
-  error.stack = `${error.name}: ${error.message}`;
+  try {
+    error.message += `\n(printed without where it happened: run again with ${STACK_TRACE_LIMIT}=50 to see that)`;
+    error.stack = `${error.name}: ${error.message}`;
+  } catch {
+    // A frozen error, or one whose message is a getter: printed as it is.
+  }
   return error;
 }

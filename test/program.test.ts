@@ -461,17 +461,20 @@ describe("how Pulumi starts the program", () => {
     assert.match(wrong.stderr, /SSO_ACCESS_STACK_TRACE_LIMIT is "lots": set it to a number of stack frames \(such as 50\) or Infinity, or unset it/);
   });
 
-  it("an unexpected error says how to see where it happened; a problem of the access file is left as it is", async () => {
+  it("an error of the program says how to see where it happened; a problem of the access file is left as it is", async () => {
     const limit = Error.stackTraceLimit;
     try {
       Error.stackTraceLimit = 0;
       const bug = withStackHint(new TypeError("Cannot read properties of undefined (reading 'arn')")) as Error;
       const message =
-        "Cannot read properties of undefined (reading 'arn')\n(an unexpected error, printed without where it happened: run again with SSO_ACCESS_STACK_TRACE_LIMIT=50 to see that)";
+        "Cannot read properties of undefined (reading 'arn')\n(printed without where it happened: run again with SSO_ACCESS_STACK_TRACE_LIMIT=50 to see that)";
       assert.equal(bug.message, message);
       assert.equal(bug.stack, `TypeError: ${message}`);
       const problem = new pulumi.RunError("access.yaml:3:5: accounts.prod.id: ...");
       assert.equal((withStackHint(problem) as Error).message, "access.yaml:3:5: accounts.prod.id: ...");
+      const frozen = Object.freeze(new Error("frozen"));
+      assert.equal(withStackHint(frozen), frozen);
+      assert.equal(frozen.message, "frozen");
       Error.stackTraceLimit = 10;
       assert.equal((withStackHint(new Error("with frames")) as Error).message, "with frames");
     } finally {

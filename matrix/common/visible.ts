@@ -40,9 +40,9 @@ export const visible = (text: string): string => text.replace(IN_VALUES, escape)
  * tools' own terminal colours through, and nothing else: SGR sequences of the codes `paint` uses.
  */
 export function safeOutput(text: string, keep?: RegExp): string {
-  // Most output is printable ASCII with no workflow-command marker: checked in one pass, returned as it is. The
-  // test is exactly what the escapes below change, so `::` inside a line (a plan's resource keys) does not cost
-  // two passes over the whole text.
+  // Most output is printable ASCII with no workflow-command marker: checked in one pass, returned as it is. Only
+  // text the escapes below could change fails the test (any character beyond printable ASCII, `::` after a line's
+  // blanks, `##[`), so `::` inside a line (a plan's resource keys) does not cost two passes over the whole text.
   if (!/[^\t\n\x20-\x7e]|^[^\S\n]*::|##\[/m.test(text)) return text;
   const escaped = keep
     ? text

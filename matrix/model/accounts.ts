@@ -78,7 +78,7 @@ export function selectAccounts(selector: AccountSelector, inventory: readonly In
   if (tags.length) {
     // Every key must match. The candidates are the accounts of the key that has fewest, each kept when its own
     // value of every key is accepted: proportional to those candidates, with no set built per entry.
-    const wanted = tags.map(([key, values]) => ({ key, values: new Set<string>(Array.isArray(values) ? values : [values]) }));
+    const wanted = tags.map(([key, values]) => ({ key, values: new Set((Array.isArray(values) ? values : [values]).map(String)) }));
     const accountsWith = (w: (typeof wanted)[number]) => [...w.values].map((value) => index.byTag.get(`${w.key}\u0000${value}`) ?? []);
     const count = (w: (typeof wanted)[number]) => accountsWith(w).reduce((n, ids) => n + ids.length, 0);
     const fewest = wanted.reduce((a, b) => (count(b) < count(a) ? b : a));
@@ -137,7 +137,7 @@ function indexOf(inventory: readonly InventoryAccount[]): AccountIndex {
     byOu,
     directlyIn,
     byTag,
-    tagsOf: new Map(inventory.map((a) => [a.id, new Map(Object.entries(a.tags ?? {}))])),
+    tagsOf: new Map(inventory.map((a) => [a.id, new Map(Object.entries(a.tags ?? {}).map(([k, v]) => [k, String(v)]))])),
   };
   indexes.set(inventory, index);
   return index;
