@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RESOURCE_CLASSES } from "../components/declarations";
-import { isRef, type Value } from "../matrix/expand/plan";
+import { isRef, refsIn, type Value } from "../matrix/expand/plan";
 import { FLOOR_ORDERS, type FloorInput } from "./floorInput";
 import { IDENTITY_STORE_ID, INSTANCE_ARN, benchMocks, report, settled } from "./mocks";
 
@@ -75,20 +75,12 @@ function registrationOrder(input: FloorInput, order: (typeof FLOOR_ORDERS)[numbe
   const sequence = order === "plan" ? input.resources : [...input.resources.filter((r) => !later(r)), ...input.resources.filter(later)];
   const out: string[] = [];
   const seen = new Set<string>();
-  const refs = (value: Value, into: string[]): string[] => {
-    if (Array.isArray(value)) value.forEach((v) => refs(v, into));
-    else if (typeof value === "object" && value !== null) {
-      if (isRef(value)) {
-        if ("$ref" in value) into.push(value.$ref);
-      } else Object.values(value).forEach((v) => refs(v as Value, into));
-    }
-    return into;
-  };
   const visit = (key: string): void => {
     if (seen.has(key)) return;
     seen.add(key);
     const r = byKey.get(key)!;
-    for (const dependency of [...refs(r.inputs as Value, []), ...r.dependsOn]) visit(dependency);
+    for (const ref of refsIn(r.inputs as Value)) if ("$ref" in ref) visit(ref.$ref);
+    for (const dependency of r.dependsOn) visit(dependency);
     out.push(key);
   };
   for (const r of sequence) visit(r.key);

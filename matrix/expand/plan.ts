@@ -152,6 +152,15 @@ export function isRef(value: Value): value is Ref {
   return typeof value === "object" && value !== null && !Array.isArray(value) && ("$ref" in value || "$lookup" in value || "$instance" in value);
 }
 
+/** Every reference inside a value (`$ref`, `$lookup`, `$instance`), depth first. */
+export function refsIn(value: Value, into: Ref[] = []): Ref[] {
+  if (typeof value !== "object" || value === null) return into;
+  if (Array.isArray(value)) for (const v of value) refsIn(v, into);
+  else if (isRef(value)) into.push(value);
+  else for (const v of Object.values(value)) refsIn(v as Value, into);
+  return into;
+}
+
 /** The parts in the order the program declares them: dependencies before dependents. */
 export function planParts(plan: Plan): Part[] {
   return [...plan.permissionSets, plan.instance, ...plan.users, ...plan.groups, ...plan.accounts];
@@ -195,14 +204,10 @@ export function danglingReferences(plan: Plan): string[] {
   const lookups = new Set(planLookups(plan).map((l) => l.key));
   const out: string[] = [];
   const visit = (from: string, value: Value): void => {
-    if (typeof value !== "object" || value === null) return;
-    if (Array.isArray(value)) return value.forEach((v) => visit(from, v));
-    if (isRef(value)) {
-      if ("$ref" in value && !keys.has(value.$ref)) out.push(`${from} -> ${value.$ref}`);
-      if ("$lookup" in value && !lookups.has(value.$lookup)) out.push(`${from} -> ${value.$lookup}`);
-      return;
+    for (const ref of refsIn(value)) {
+      if ("$ref" in ref && !keys.has(ref.$ref)) out.push(`${from} -> ${ref.$ref}`);
+      if ("$lookup" in ref && !lookups.has(ref.$lookup)) out.push(`${from} -> ${ref.$lookup}`);
     }
-    for (const v of Object.values(value)) visit(from, v as Value);
   };
   for (const d of decls) {
     for (const key of d.dependsOn) if (!keys.has(key)) out.push(`${d.key} -> ${key}`);

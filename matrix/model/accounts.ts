@@ -79,10 +79,9 @@ export function selectAccounts(selector: AccountSelector, inventory: readonly In
     // Every key must match. The candidates are the accounts of the key that has fewest, each kept when its own
     // value of every key is accepted: proportional to those candidates, with no set built per entry.
     const wanted = tags.map(([key, values]) => ({ key, values: new Set((Array.isArray(values) ? values : [values]).map(String)) }));
-    const accountsWith = (w: (typeof wanted)[number]) => [...w.values].map((value) => index.byTag.get(`${w.key}\u0000${value}`) ?? []);
-    const count = (w: (typeof wanted)[number]) => accountsWith(w).reduce((n, ids) => n + ids.length, 0);
-    const fewest = wanted.reduce((a, b) => (count(b) < count(a) ? b : a));
-    for (const ids of accountsWith(fewest)) add(ids.filter((id) => wanted.every((w) => w.values.has(index.tagsOf.get(id)!.get(w.key)!))));
+    const perKey = wanted.map((w) => [...w.values].flatMap((value) => index.byTag.get(`${w.key}\u0000${value}`) ?? []));
+    const fewest = perKey.reduce((a, b) => (b.length < a.length ? b : a));
+    add(fewest.filter((id) => wanted.every((w) => w.values.has(index.tagsOf.get(id)!.get(w.key)!))));
   }
   return chosen;
 }
