@@ -8,8 +8,8 @@ const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 const { addHook } = require("pirates");
-const { transform } = require("sucrase");
 
+// Sucrase itself is loaded only when a file is not in the cache: loading it is a tenth of a second.
 const SUCRASE_VERSION = require("sucrase/package.json").version;
 const CACHE = path.join(__dirname, "..", "node_modules", ".cache", "sso-access");
 
@@ -21,7 +21,7 @@ function transpile(code, filePath) {
   } catch {
     // not cached yet
   }
-  const js = transform(code, { transforms: ["typescript", "imports"], filePath }).code;
+  const js = require("sucrase").transform(code, { transforms: ["typescript", "imports"], filePath }).code;
   try {
     fs.mkdirSync(CACHE, { recursive: true });
     // Written beside, then renamed: a command running at the same time reads a whole file or none.

@@ -1,4 +1,4 @@
-import { countByType, declKey, planDecls, planLookups, planRegistrations, type Plan } from "../matrix/expand/plan";
+import { countByType, planDecls, planLookups, planRegistrations, type Plan } from "../matrix/expand/plan";
 
 /** Counts a reader wants first. */
 export function summarize(plan: Plan) {
@@ -53,22 +53,42 @@ export function renderPlanText(plan: Plan, file: string): string {
   return lines.join("\n");
 }
 
-/** The plan as one JSON object: every registration (with inputs), the lookups, and the assignments, sorted. */
+/**
+ * The plan as one JSON object: every registration (with inputs), the lookups, and the assignments, sorted. Written
+ * in pieces (`piece`), each of whole lines ending with a line end, a few hundred elements of a list at a time, so
+ * that a plan of 30,000 resources is never one string. Together they are the text JSON.stringify(plan, null, 2)
+ * makes, and a line end (test/cli.test.ts). Each piece is a slice of what JSON.stringify made, never text joined to
+ * it: joined text is copied again by whatever reads it next (the output guard, the write).
+ */
+export function writePlanJson(plan: Plan, file: string, piece: (text: string) => void, size = 500): void {
+  const head = { file, settings: plan.settings, summary: summarize(plan) };
+  const lists: [string, readonly object[]][] = [
+    ["resources", planRegistrations(plan).map((d) => ({ type: d.type, name: d.name, parent: d.parent, inputs: d.inputs, dependsOn: d.dependsOn }))],
+    ["lookups", planLookups(plan).map(({ key, token, parent, args }) => ({ key, token, parent, args }))],
+    ["assignments", plan.assignments],
+  ];
+  piece(`${JSON.stringify(head, null, 2).slice(0, -2)},\n`); // without its closing "\n}"
+  lists.forEach(([key, items], i) => {
+    const after = i === lists.length - 1 ? "" : ",";
+    const name = JSON.stringify(key);
+    if (!items.length) return piece(`  ${name}: []${after}\n`);
+    piece(`  ${name}: [\n`);
+    for (let at = 0; at < items.length; at += size) {
+      // Stringified as the one key of an object, the elements come out indented as they are in the whole. With the
+      // next piece's first element, the comma and line end after this piece's last come out too: the piece ends
+      // where that element's line starts (every element is an object: its line is the only "\n    {" after a comma).
+      const last = at + size >= items.length;
+      const text = JSON.stringify({ [key]: items.slice(at, at + size + (last ? 0 : 1)) }, null, 2);
+      piece(text.slice(name.length + 8, last ? -5 : text.lastIndexOf(",\n    {") + 2));
+    }
+    piece(`  ]${after}\n`);
+  });
+  piece("}\n");
+}
+
+/** writePlanJson as one string, as printed. */
 export function renderPlanJson(plan: Plan, file: string): string {
-  const decls = new Map(planDecls(plan).map((d) => [d.key, d]));
-  return JSON.stringify(
-    {
-      file,
-      settings: plan.settings,
-      summary: summarize(plan),
-      resources: planRegistrations(plan).map((r) => {
-        const d = decls.get(declKey(r.type, r.name))!;
-        return { ...r, inputs: d.inputs, dependsOn: d.dependsOn };
-      }),
-      lookups: planLookups(plan).map(({ key, token, parent, args }) => ({ key, token, parent, args })),
-      assignments: plan.assignments,
-    },
-    null,
-    2,
-  );
+  const pieces: string[] = [];
+  writePlanJson(plan, file, (text) => pieces.push(text));
+  return pieces.join("");
 }

@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ROOT, capture } from "./cliRun";
 import { renderTable } from "../cli/output";
+import { writePlanJson } from "../cli/planOutput";
 import { generateYaml } from "../bench/generate";
 import { expand } from "../matrix/expand/expand";
 import { loadMatrixOrThrow } from "../matrix/checks/pipeline";
@@ -80,6 +81,24 @@ Region eu-west-1 (partition aws). The Identity Center instance is looked up ther
     });
     const plan = expand(loadMatrixOrThrow(path.join(ROOT, "access.yaml"), ROOT));
     assert.deepEqual(json.assignments, JSON.parse(JSON.stringify(plan.assignments)));
+  });
+
+  it("plan --json is written in pieces of whole lines that together are the one JSON text, at any piece size", () => {
+    const plan = expand(loadMatrixOrThrow(path.join(ROOT, "access.yaml"), ROOT));
+    const { out } = capture(["plan", "--json"]);
+    assert.equal(out, JSON.stringify(JSON.parse(out), null, 2)); // as printed, less the last line end
+    for (const size of [1, 2, 5, 38, 500]) {
+      const pieces: string[] = [];
+      writePlanJson(plan, "access.yaml", (text) => pieces.push(text), size);
+      assert.equal(pieces.join(""), `${out}\n`, `pieces of ${size}`);
+      assert.ok(
+        pieces.every((p) => p.endsWith("\n") && !p.slice(0, -1).endsWith("\n")),
+        `pieces of ${size} end each with one line end`,
+      );
+      // The head, each list's opening and closing, the end; then each list's elements in pieces of `size`.
+      const lists = [38, plan.permissionSets.flatMap((p) => p.lookups).length, 6];
+      assert.equal(pieces.length, 2 + lists.reduce((n, count) => n + (count ? 2 + Math.ceil(count / size) : 1), 0), `pieces of ${size}`);
+    }
   });
 
   it("check says what is valid", () => {

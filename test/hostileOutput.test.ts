@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import fc from "fast-check";
 import { safeOutput } from "../matrix/common/visible";
 import { md, printableJson } from "../cli/output";
 import * as fs from "node:fs";
@@ -129,6 +130,24 @@ describe("JSON the tools print reads back as the same value", () => {
     assert.equal(safeOutput("a\n  ::error::forged\nb::c"), "a\n  \\x3a:error::forged\nb::c");
     assert.equal(safeOutput("\t::warning::x"), "\t\\x3a:warning::x");
     assert.equal(safeOutput("ok ##[group]x"), "ok #\\x23[group]x");
+  });
+
+  it("over any text of blanks, colons, hashes, brackets and line ends, the guard leaves no marker and changes nothing else", () => {
+    // The guard first asks whether anything needs changing; this holds that question to the changes themselves.
+    const chars = fc.constantFrom(" ", "\t", "\n", "\r", ":", "#", "[", "a", "\u202e", "\u0085");
+    fc.assert(
+      fc.property(
+        fc.array(chars, { maxLength: 24 }).map((cs) => cs.join("")),
+        (text) => {
+          const out = safeOutput(text);
+          assert.doesNotMatch(out, /^[\t ]*::/m);
+          assert.doesNotMatch(out, /##\[|[\u202e\u0085]|\r(?!\n)/);
+          const marked = /^[^\S\n]*::/m.test(text) || /##\[|[\u202e\u0085]|\r(?!\n)/.test(text);
+          if (!marked) assert.equal(out, text);
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 
   it("a name in Markdown cannot notify anyone: @ is an entity", () => {

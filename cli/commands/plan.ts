@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { expand } from "../../matrix/expand/expand";
-import { renderPlanJson, renderPlanText } from "../planOutput";
+import { renderPlanText, writePlanJson } from "../planOutput";
 import { accessFileOf } from "../stacks";
 import { FILE_HELP, STACK_HELP, EXIT, EXIT_CODES, type CommandContext } from "./context";
 
@@ -18,6 +18,8 @@ export function registerPlan(program: Command, { io, load, setExitCode }: Comman
       const loaded = load(file, "nothing was planned");
       if (!loaded) return setExitCode(EXIT.problems);
       const plan = expand(loaded);
-      io.out(options.json ? renderPlanJson(plan, loaded.file) : renderPlanText(plan, loaded.file));
+      if (!options.json) return io.out(renderPlanText(plan, loaded.file));
+      // Written in pieces: the JSON of a large organization is tens of megabytes.
+      writePlanJson(plan, loaded.file, io.out);
     });
 }

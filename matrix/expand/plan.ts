@@ -180,11 +180,9 @@ export function planLookups(plan: Plan): LookupDecl[] {
   return planParts(plan).flatMap((c) => c.lookups);
 }
 
-/** Registrations as `{type, name, parent}`, parent being the parent's `type::name`, sorted. */
-export function planRegistrations(plan: Plan): { type: string; name: string; parent: string | null }[] {
-  return planDecls(plan)
-    .map((d) => ({ type: d.type, name: d.name, parent: d.parent }))
-    .sort((a, b) => byText(a.type, b.type) || byText(a.name, b.name));
+/** Every registration of the program, sorted by type, then name. */
+export function planRegistrations(plan: Plan): Decl[] {
+  return planDecls(plan).sort((a, b) => byText(a.type, b.type) || byText(a.name, b.name));
 }
 
 /** Count of registrations by type. */

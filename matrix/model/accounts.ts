@@ -66,8 +66,9 @@ export function selectAccounts(selector: AccountSelector, inventory: readonly In
     if (id !== undefined) chosen.add(id);
   }
   // Broad choices: never an account that is not ACTIVE; the management account only when it may be chosen.
+  const broad = (id: string): boolean => !index.inactive.has(id) && !(skipManagement && index.management.has(id));
   const add = (ids: Iterable<string>) => {
-    for (const id of ids) if (!index.inactive.has(id) && !(skipManagement && index.management.has(id))) chosen.add(id);
+    for (const id of ids) if (broad(id)) chosen.add(id);
   };
   if (selector.allAccounts) add(index.all);
   for (const ref of selector.ous ?? []) {
@@ -76,12 +77,20 @@ export function selectAccounts(selector: AccountSelector, inventory: readonly In
   }
   const tags = Object.entries(selector.tags ?? {});
   if (tags.length) {
-    // Every key must match. The candidates are the accounts of the key that has fewest, each kept when its own
-    // value of every key is accepted: proportional to those candidates, with no set built per entry.
-    const wanted = tags.map(([key, values]) => ({ key, values: new Set((Array.isArray(values) ? values : [values]).map(String)) }));
-    const perKey = wanted.map((w) => [...w.values].flatMap((value) => index.byTag.get(`${w.key}\u0000${value}`) ?? []));
-    const fewest = perKey.reduce((a, b) => (b.length < a.length ? b : a));
-    add(fewest.filter((id) => wanted.every((w) => w.values.has(index.tagsOf.get(id)!.get(w.key)!))));
+    // Every key must match. The candidates are the accounts of the key that has fewest (counted, not copied), each
+    // kept when its own value of every key is accepted: proportional to those candidates, with no set built per entry.
+    const wanted = tags.map(([key, values]) => {
+      const accepted = new Set((Array.isArray(values) ? values : [values]).map(String));
+      const lists = [...accepted].map((value) => index.byTag.get(`${key}\u0000${value}`) ?? []);
+      return { key, accepted, lists, count: lists.reduce((n, list) => n + list.length, 0) };
+    });
+    const fewest = wanted.reduce((a, b) => (b.count < a.count ? b : a));
+    for (const list of fewest.lists) {
+      for (const id of list) {
+        const own = index.tagsOf.get(id)!;
+        if (wanted.every((w) => w.accepted.has(own.get(w.key)!)) && broad(id)) chosen.add(id);
+      }
+    }
   }
   return chosen;
 }

@@ -140,9 +140,13 @@ function startOf(e: Event): number {
   }
 }
 
-function minPositive(...offsets: number[]): number {
-  const valid = offsets.filter((o) => o >= 0);
-  return valid.length ? Math.min(...valid) : 0;
+/** The smallest of three offsets that is not -1 (absent), else 0; no array made: it runs for every event. */
+function minPositive(a: number, b: number, c: number): number {
+  let min = -1;
+  if (a >= 0) min = a;
+  if (b >= 0 && (min < 0 || b < min)) min = b;
+  if (c >= 0 && (min < 0 || c < min)) min = c;
+  return min < 0 ? 0 : min;
 }
 
 /**
@@ -235,32 +239,33 @@ function indexPositions(
   // Each node event is either a map key, or a value at a path; collections push a frame, POP closes it.
   const node = (e: Event): void => {
     const top = stack[stack.length - 1];
-    const offset = startOf(e);
     if (top?.kind === "skip") {
       if (e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE) stack.push({ kind: "skip" });
       return;
     }
-    if (top?.kind === "map" && top.expectKey) return key(top, e, offset);
-    // The segment of this value, and its path key; the path as an array only for a collection (its children's).
+    if (top?.kind === "map" && top.expectKey) return key(top, e, startOf(e));
+    // The segment of this value; its path key only when positions are recorded or it is a collection (its
+    // children's), and the path as an array only for a collection: the walk that finds problems runs on every file.
     let segment: string | number | undefined;
-    let at = "";
     if (top?.kind === "map") {
       segment = top.key;
-      at = childKey(top.at, segment);
       top.expectKey = true;
     } else if (top?.kind === "seq") {
       segment = top.index++;
-      at = childKey(top.at, segment);
     }
     if (!top) hasRoot = true;
+    const collection = e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE;
+    if (!spans && !collection) return;
+    const at = top && segment !== undefined ? childKey((top as { at: string }).at, segment) : "";
     if (spans) {
+      const offset = startOf(e);
       const existing = spans.get(at);
       const valueEnd = e.type === EVENT_ID.SCALAR ? e.valueEnd : -1;
       // An empty value (`key:` and nothing) has no source range: point at its key.
       const empty = e.type === EVENT_ID.SCALAR && e.valueStart < 0 && e.tagStart < 0 && e.anchorStart < 0;
       spans.set(at, { key: existing?.key, value: empty ? (existing?.key ?? offset) : offset, valueEnd: empty ? -1 : adjustEnd(source, e, valueEnd) });
     }
-    if (e.type !== EVENT_ID.MAPPING && e.type !== EVENT_ID.SEQUENCE) return;
+    if (!collection) return;
     const path: DocPath = top ? [...top.path, segment!] : [];
     if (e.type === EVENT_ID.MAPPING) stack.push({ kind: "map", path, at, expectKey: true, key: "", keys: new Map() });
     else stack.push({ kind: "seq", path, at, index: 0 });
@@ -282,23 +287,36 @@ function indexPositions(
 function expandedSize(value: unknown): { values: number; chars: number } {
   const sizes = new Map<object, { values: number; chars: number }>();
   const over = { values: Infinity, chars: Infinity };
-  const size = (v: unknown): { values: number; chars: number } => {
-    if (typeof v === "string") return { values: 1, chars: v.length };
-    if (v === null || typeof v !== "object") return { values: 1, chars: 0 };
+  // Plain loops, and nothing allocated for a scalar: this walks every value of every file.
+  const size = (v: object): { values: number; chars: number } => {
     const known = sizes.get(v);
     if (known !== undefined) return known;
     sizes.set(v, over); // a value that contains itself never ends
     const total = { values: 1, chars: 0 };
-    for (const [key, child] of Array.isArray(v) ? v.map((c) => ["", c] as const) : Object.entries(v)) {
-      const s = size(child);
-      total.values += s.values;
-      total.chars += s.chars + key.length;
-      if (total.values > MAX_EXPANDED_VALUES || total.chars > MAX_EXPANDED_CHARS) break;
+    const count = (child: unknown, key: string): boolean => {
+      total.chars += key.length;
+      if (typeof child === "string") {
+        total.values += 1;
+        total.chars += child.length;
+      } else if (child === null || typeof child !== "object") {
+        total.values += 1;
+      } else {
+        const s = size(child);
+        total.values += s.values;
+        total.chars += s.chars;
+      }
+      return total.values > MAX_EXPANDED_VALUES || total.chars > MAX_EXPANDED_CHARS;
+    };
+    if (Array.isArray(v)) {
+      for (const child of v) if (count(child, "")) break;
+    } else {
+      for (const key of Object.keys(v)) if (count((v as Record<string, unknown>)[key], key)) break;
     }
     sizes.set(v, total);
     return total;
   };
-  return size(value);
+  if (typeof value === "string") return { values: 1, chars: value.length };
+  return value === null || typeof value !== "object" ? { values: 1, chars: 0 } : size(value);
 }
 
 /**
