@@ -8,6 +8,9 @@ import { expand } from "../matrix/expand/expand";
 import { loadMatrixText } from "../matrix/checks/pipeline";
 import { TYPE, planDecls, type Plan } from "../matrix/expand/plan";
 import { folderFiles } from "../matrix/read/source";
+import { parseYaml } from "../matrix/read/yaml";
+import { MatrixSchema } from "../matrix/validate/schema";
+import { checkMatrix } from "../matrix/checks/checkMatrix";
 
 /**
  * Properties over generated access matrices. Each generated matrix is written as YAML and loaded like a user's
@@ -260,6 +263,23 @@ describe("properties of the expansion, over generated access matrices", () => {
       }),
       RUNS,
     );
+  });
+
+  it("the checks find the same problems whether a file of valid shape is read from its whole parse or entry by entry", () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(docArb, (doc) => {
+        const parsed = parseYaml(yaml.dump(doc), "access.yaml");
+        assert.ok(parsed.ok);
+        const whole = MatrixSchema.safeParse(parsed.value);
+        fc.pre(whole.success);
+        compared++;
+        const files = folderFiles(tmp);
+        assert.deepEqual(checkMatrix(parsed.value, parsed.locator, files, whole.data), checkMatrix(parsed.value, parsed.locator, files));
+      }),
+      RUNS,
+    );
+    assert.ok(compared >= 100, `${compared} files compared`);
   });
 
   it("reordering every map and list of the file changes nothing in the plan", () => {

@@ -1,5 +1,5 @@
 import { didYouMean } from "../common/suggest";
-import { isInactive, reachedAccounts } from "../model/accounts";
+import { accountByRef, isInactive, reachedAccounts } from "../model/accounts";
 import type { Assignment } from "../model/matrix";
 import { AssignmentSchema } from "../validate/schema";
 import { isMap, itemsOf, usable, written, type Document } from "./document";
@@ -10,7 +10,8 @@ export function checkAssignments(doc: Document): void {
   const { groups, users, permissionSets } = doc;
   const checkTargets = targetChecks(doc);
   itemsOf(doc.raw.assignments).forEach((entry, i) => {
-    const entryUsable = usable(entry, AssignmentSchema);
+    const parsed = doc.parsedAssignments?.[i];
+    const entryUsable = parsed ? { value: parsed, intact: true } : usable(entry, AssignmentSchema);
     if (!entryUsable) return;
     const a: Assignment = entryUsable.value;
     const asWritten = entry as Record<string, unknown>;
@@ -18,13 +19,13 @@ export function checkAssignments(doc: Document): void {
     const base = ["assignments", i];
     if ((a.group === undefined) === (a.user === undefined)) {
       doc.at(base, "an assignment names exactly one principal: group: or user:");
-    } else if (a.group !== undefined && !groups.keys.includes(a.group)) {
+    } else if (a.group !== undefined && !groups.has(a.group)) {
       doc.at([...base, "group"], `unknown group "${a.group}"${didYouMean(a.group, groups.keys)}`);
-    } else if (a.user !== undefined && !users.keys.includes(a.user)) {
+    } else if (a.user !== undefined && !users.has(a.user)) {
       doc.at([...base, "user"], `unknown user "${a.user}"${didYouMean(a.user, users.keys)}`);
     }
     a.permissionSets.forEach((ps, j) => {
-      if (!permissionSets.keys.includes(ps)) doc.at([...base, "permissionSets", j], `unknown permission set "${ps}"${didYouMean(ps, permissionSets.keys)}`);
+      if (!permissionSets.has(ps)) doc.at([...base, "permissionSets", j], `unknown permission set "${ps}"${didYouMean(ps, permissionSets.keys)}`);
     });
     if (!["accounts", "ous", "tags", "allAccounts"].some((k) => written(asWritten[k]))) {
       doc.at(base, "an assignment needs a target: accounts, ous, tags or allAccounts: true");
@@ -32,7 +33,7 @@ export function checkAssignments(doc: Document): void {
     checkTargets(asWritten, base);
     if (!a.includeInactive) {
       itemsOf(asWritten.accounts).forEach((ref, j) => {
-        const account = doc.inventory.find((x) => x.name === ref || x.id === ref);
+        const account = typeof ref === "string" ? accountByRef(doc.inventory, ref) : undefined;
         if (account && isInactive(account)) {
           doc.at(
             [...base, "accounts", j],

@@ -1,4 +1,5 @@
 import type { Problem } from "../common/problems";
+import type { Matrix } from "../model/matrix";
 import type { SiblingFiles } from "../read/source";
 import type { Locator } from "../read/yaml";
 import { checkAccounts } from "./accounts";
@@ -22,8 +23,9 @@ export interface CheckResult {
   readonly inlinePolicies: ReadonlyMap<string, string>;
 }
 
-export function checkMatrix(value: unknown, locator: Locator, files: SiblingFiles): CheckResult {
-  const doc = documentOf(value, locator, files);
+/** `parsed`: the value as the schema parsed it, when its whole shape is valid (documentOf). */
+export function checkMatrix(value: unknown, locator: Locator, files: SiblingFiles, parsed?: Matrix): CheckResult {
+  const doc = documentOf(value, locator, files, parsed);
   checkAccounts(doc);
   const inlinePolicies = checkPermissionSets(doc);
   checkUsers(doc);

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { partitionOf } from "../aws/policies";
 import type { DocPath, Problem } from "../common/problems";
 import { inventoryOf, type InventoryAccount } from "../model/accounts";
-import type { Account, Group, PermissionSet, User } from "../model/matrix";
+import type { Account, Assignment, Group, Matrix, PermissionSet, User } from "../model/matrix";
 import type { SiblingFiles } from "../read/source";
 import type { Locator } from "../read/yaml";
 import { AccountSchema, GroupSchema, PermissionSetSchema, UserSchema } from "../validate/schema";
@@ -33,18 +33,25 @@ export function usable<T>(value: unknown, schema: z.ZodType<T>): { value: T; int
 /** The usable entries of a name-keyed section, all of the section's keys, and the section as written. */
 export interface Section<T> {
   readonly valid: ReadonlyMap<string, T>;
+  /** Every key, in the file's order (for suggestions); `has` asks about one without walking them. */
   readonly keys: readonly string[];
+  has(key: string): boolean;
   readonly raw: Raw;
 }
 
-function section<T>(raw: unknown, schema: z.ZodType<T>): Section<T> {
+function section<T>(raw: unknown, schema: z.ZodType<T>, parsed: Readonly<Record<string, T>> | undefined): Section<T> {
+  if (!isMap(raw)) return { valid: new Map(), keys: [], has: () => false, raw: {} };
+  const keys = Object.keys(raw);
+  const known = new Set(keys);
+  const has = (key: string) => known.has(key);
+  // The whole file had a valid shape: its entries were parsed already, by the same schemas.
+  if (parsed) return { valid: new Map(Object.entries(parsed)), keys, has, raw };
   const valid = new Map<string, T>();
-  if (!isMap(raw)) return { valid, keys: [], raw: {} };
   for (const [key, value] of Object.entries(raw)) {
     const entry = usable(value, schema);
     if (entry !== undefined) valid.set(key, entry.value);
   }
-  return { valid, keys: Object.keys(raw), raw };
+  return { valid, keys, has, raw };
 }
 
 /** What every check reads, and where it reports. */
@@ -61,17 +68,23 @@ export interface Document {
   readonly permissionSets: Section<PermissionSet>;
   readonly groups: Section<Group>;
   readonly users: Section<User>;
+  /** The assignments as parsed by the schema, when the whole file has a valid shape. */
+  readonly parsedAssignments: readonly Assignment[] | undefined;
   /** Reports a problem at the value (or key) of `path`. */
   at(path: DocPath, message: string, where?: "key" | "value"): void;
   readonly problems: Problem[];
 }
 
-export function documentOf(doc: unknown, locator: Locator, files: SiblingFiles): Document {
+/**
+ * `parsed`: the whole document as the schema parsed it, when its shape is valid; its entries are then used as they
+ * are instead of being parsed again one by one.
+ */
+export function documentOf(doc: unknown, locator: Locator, files: SiblingFiles, parsed?: Matrix): Document {
   const raw: Raw = isMap(doc) ? doc : {};
   const problems: Problem[] = [];
   // A region that fails its own check still gives a partition, so that policy ARNs are checked too.
   const region = isMap(raw.identityCenter) && typeof raw.identityCenter.region === "string" ? raw.identityCenter.region : "us-east-1";
-  const accounts = section<Account>(raw.accounts, AccountSchema);
+  const accounts = section<Account>(raw.accounts, AccountSchema, parsed?.accounts);
   return {
     raw,
     locator,
@@ -80,9 +93,10 @@ export function documentOf(doc: unknown, locator: Locator, files: SiblingFiles):
     partition: partitionOf(region),
     accounts,
     inventory: inventoryOf(accounts.valid),
-    permissionSets: section<PermissionSet>(raw.permissionSets, PermissionSetSchema),
-    groups: section<Group>(raw.groups, GroupSchema),
-    users: section<User>(raw.users, UserSchema),
+    permissionSets: section<PermissionSet>(raw.permissionSets, PermissionSetSchema, parsed && (parsed.permissionSets ?? {})),
+    groups: section<Group>(raw.groups, GroupSchema, parsed && (parsed.groups ?? {})),
+    users: section<User>(raw.users, UserSchema, parsed && (parsed.users ?? {})),
+    parsedAssignments: parsed && (parsed.assignments ?? []),
     at: (path, message, where = "value") => problems.push(locator.problem(path, message, where)),
     problems,
   };

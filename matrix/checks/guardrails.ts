@@ -24,20 +24,23 @@ export function checkGuardrailReferences(doc: Document): void {
   const p = ["guardrails", "privileged"];
   checkSessionDuration(doc, privileged.maxSessionDuration, [...p, "maxSessionDuration"]);
   itemsOf(privileged.permissionSets).forEach((ps, i) => {
-    const known = doc.permissionSets.keys;
-    if (typeof ps === "string" && !known.includes(ps)) doc.at([...p, "permissionSets", i], `unknown permission set "${ps}"${didYouMean(ps, known)}`);
+    if (typeof ps === "string" && !doc.permissionSets.has(ps)) {
+      doc.at([...p, "permissionSets", i], `unknown permission set "${ps}"${didYouMean(ps, doc.permissionSets.keys)}`);
+    }
   });
   const external = [...doc.groups.valid].filter(([, group]) => group.external || group.existing);
   // An external or existing group is the group its display name finds: the rule names it so (identityOf).
   const names = [...doc.groups.keys, ...external.map(([key, group]) => group.displayName ?? key)];
+  const named = new Set(names);
+  const externalByKey = new Map(external);
   itemsOf(privileged.groups).forEach((group, i) => {
     if (typeof group !== "string") return;
-    if (!names.includes(group)) return doc.at([...p, "groups", i], `unknown group "${group}"${didYouMean(group, names)}`);
-    const found = external.find(([key, g]) => key === group && g.displayName !== undefined && g.displayName !== key);
-    if (found) {
+    if (!named.has(group)) return doc.at([...p, "groups", i], `unknown group "${group}"${didYouMean(group, names)}`);
+    const found = externalByKey.get(group);
+    if (found?.displayName !== undefined && found.displayName !== group) {
       doc.at(
         [...p, "groups", i],
-        `group "${group}" is external: it is whoever its display name "${found[1].displayName}" finds in your identity provider, so list that name here (a new display name then breaks this rule instead of passing it)`,
+        `group "${group}" is external: it is whoever its display name "${found.displayName}" finds in your identity provider, so list that name here (a new display name then breaks this rule instead of passing it)`,
       );
     }
   });

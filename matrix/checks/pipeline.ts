@@ -41,7 +41,7 @@ export function loadMatrixText(text: string, shownName: string, files: SiblingFi
   const { value, locator } = parsed;
   const result = MatrixSchema.safeParse(value, { reportInput: true });
   const problems = result.success ? [] : zodProblems(result.error.issues, locator, [], MatrixSchema, value);
-  const checked = checkMatrix(value, locator, files);
+  const checked = checkMatrix(value, locator, files, result.success ? result.data : undefined);
   problems.push(...checked.problems);
   if (problems.length || !result.success) return { ok: false, problems: sortProblems(problems) };
   const valid: ValidMatrix = { file: shownName, matrix: result.data, inlinePolicies: checked.inlinePolicies, locator };

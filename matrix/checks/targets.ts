@@ -15,7 +15,7 @@ export function targetChecks(doc: Document): (selector: Raw, path: DocPath) => v
   const tags = tagValues(doc.inventory);
   const accounts = (names: unknown, p: DocPath) =>
     itemsOf(names).forEach((ref, i) => {
-      if (typeof ref === "string" && !doc.accounts.keys.includes(ref) && !ids.has(ref)) {
+      if (typeof ref === "string" && !doc.accounts.has(ref) && !ids.has(ref)) {
         const hint = ACCOUNT_ID.test(ref) ? "; add it to accounts first" : didYouMean(ref, accountRefs);
         doc.at([...p, i], `unknown account "${ref}"${hint}`);
       }

@@ -31,7 +31,7 @@ export function checkUsers(doc: Document): void {
     if (!user.external) checkEmail(doc, name, user.email, emails);
     (user.groups ?? []).forEach((group, i) => {
       const p = ["users", name, "groups", i];
-      if (!groups.valid.has(group) && !groups.keys.includes(group)) doc.at(p, `unknown group "${group}"${didYouMean(group, groups.keys)}`);
+      if (!groups.has(group)) doc.at(p, `unknown group "${group}"${didYouMean(group, groups.keys)}`);
       else if (groups.valid.get(group)?.external) doc.at(p, `group "${group}" is external: its members come from your identity provider; add the user there`);
     });
   }

@@ -95,6 +95,13 @@ export function selectAccounts(selector: AccountSelector, inventory: readonly In
   return chosen;
 }
 
+/** The account an `accounts` item names, by inventory name or id. */
+export function accountByRef(inventory: readonly InventoryAccount[], ref: string): InventoryAccount | undefined {
+  const index = indexOf(inventory);
+  const id = index.byRef.get(ref);
+  return id === undefined ? undefined : index.byId.get(id);
+}
+
 /** Lookups over one inventory, built once per inventory: selecting is then proportional to what is selected. */
 interface AccountIndex {
   readonly all: readonly string[];
@@ -105,6 +112,8 @@ interface AccountIndex {
   readonly byRef: ReadonlyMap<string, string>;
   /** Id to inventory name. */
   readonly nameOf: ReadonlyMap<string, string>;
+  /** Id to account. */
+  readonly byId: ReadonlyMap<string, InventoryAccount>;
   /** OU path to the ids of every account in it or below. */
   readonly byOu: ReadonlyMap<string, readonly string[]>;
   /** OU path to the ids of the accounts directly in it ("" for the root). */
@@ -142,6 +151,7 @@ function indexOf(inventory: readonly InventoryAccount[]): AccountIndex {
     inactive: new Set(inventory.filter((a) => isInactive(a)).map((a) => a.id)),
     byRef,
     nameOf,
+    byId: new Map(inventory.map((a) => [a.id, a])),
     byOu,
     directlyIn,
     byTag,
