@@ -111,7 +111,10 @@ function pathKey(path: DocPath): string {
 
 export type ParseResult = { readonly ok: true; readonly value: unknown; readonly locator: Locator } | { readonly ok: false; readonly problems: Problem[] };
 
-/** A collection being walked: its path, and its path key (pathKey(path), made once, extended for each child). */
+/**
+ * A collection being walked: its path, and its path key (pathKey(path), made once, extended for each child; "" in
+ * the walk that records no positions).
+ */
 type Frame =
   | { kind: "map"; path: DocPath; at: string; expectKey: boolean; key: string; keys: Map<string, number> }
   | { kind: "seq"; path: DocPath; at: string; index: number }
@@ -244,8 +247,8 @@ function indexPositions(
       return;
     }
     if (top?.kind === "map" && top.expectKey) return key(top, e, startOf(e));
-    // The segment of this value; its path key only when positions are recorded or it is a collection (its
-    // children's), and the path as an array only for a collection: the walk that finds problems runs on every file.
+    // The segment of this value; its path key only when positions are recorded, and the path as an array only for
+    // a collection (its children's, for their problems): the walk that finds problems runs on every file.
     let segment: string | number | undefined;
     if (top?.kind === "map") {
       segment = top.key;
@@ -256,7 +259,7 @@ function indexPositions(
     if (!top) hasRoot = true;
     const collection = e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE;
     if (!spans && !collection) return;
-    const at = top && segment !== undefined ? childKey((top as { at: string }).at, segment) : "";
+    const at = spans && top && segment !== undefined ? childKey((top as { at: string }).at, segment) : "";
     if (spans) {
       const offset = startOf(e);
       const existing = spans.get(at);
