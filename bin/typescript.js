@@ -1,6 +1,6 @@
 // Loads the project's TypeScript in place: Sucrase strips the types (no type-checking: that is `npm test`'s job),
 // and the JavaScript it makes is kept in node_modules/.cache/sso-access under a hash of the file's path, its
-// source and Sucrase's version, so each file is transpiled once per change rather than on every command (a third
+// source, Sucrase's version and options, so each file is transpiled once per change rather than on every command (a third
 // of a second of every start, bench/README.md). No source maps: nothing here prints a stack trace to read.
 // A cache that cannot be read or written is skipped, never an error.
 "use strict";

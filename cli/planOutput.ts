@@ -61,6 +61,7 @@ export function renderPlanText(plan: Plan, file: string): string {
  * it: joined text is copied again by whatever reads it next (the output guard, the write).
  */
 export function writePlanJson(plan: Plan, file: string, piece: (text: string) => void, size = 500): void {
+  if (!(Number.isInteger(size) && size >= 1)) throw new RangeError(`writePlanJson: size must be a whole number of at least 1, not ${size}`);
   const head = { file, settings: plan.settings, summary: summarize(plan) };
   const lists: [string, readonly object[]][] = [
     ["resources", planRegistrations(plan).map((d) => ({ type: d.type, name: d.name, parent: d.parent, inputs: d.inputs, dependsOn: d.dependsOn }))],

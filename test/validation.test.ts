@@ -35,6 +35,7 @@ const CORPUS = [
   "guardrails",
   "identity-center",
   "inactive-accounts",
+  "inactive-duplicate-id",
   "inline-policies",
   "inline-policy-not-iam",
   "inline-policy-too-large",

@@ -97,9 +97,7 @@ export function selectAccounts(selector: AccountSelector, inventory: readonly In
 
 /** The account an `accounts` item names, by inventory name or id. */
 export function accountByRef(inventory: readonly InventoryAccount[], ref: string): InventoryAccount | undefined {
-  const index = indexOf(inventory);
-  const id = index.byRef.get(ref);
-  return id === undefined ? undefined : index.byId.get(id);
+  return indexOf(inventory).accountOf.get(ref);
 }
 
 /** Lookups over one inventory, built once per inventory: selecting is then proportional to what is selected. */
@@ -112,8 +110,8 @@ interface AccountIndex {
   readonly byRef: ReadonlyMap<string, string>;
   /** Id to inventory name. */
   readonly nameOf: ReadonlyMap<string, string>;
-  /** Id to account. */
-  readonly byId: ReadonlyMap<string, InventoryAccount>;
+  /** Inventory name and id to the account, as `byRef` resolves them (a name to its own account, even when ids repeat). */
+  readonly accountOf: ReadonlyMap<string, InventoryAccount>;
   /** OU path to the ids of every account in it or below. */
   readonly byOu: ReadonlyMap<string, readonly string[]>;
   /** OU path to the ids of the accounts directly in it ("" for the root). */
@@ -137,9 +135,12 @@ function indexOf(inventory: readonly InventoryAccount[]): AccountIndex {
     if (!map.has(key)) map.set(key, []);
     map.get(key)!.push(id);
   };
+  const accountOf = new Map<string, InventoryAccount>();
   for (const a of inventory) {
     byRef.set(a.name, a.id);
     byRef.set(a.id, a.id);
+    accountOf.set(a.name, a);
+    accountOf.set(a.id, a);
     for (const ou of ouPrefixes(a.ou)) push(byOu, ou, a.id);
     push(directlyIn, a.ou ?? "", a.id);
     for (const [key, value] of Object.entries(a.tags ?? {})) push(byTag, `${key}\u0000${value}`, a.id);
@@ -151,7 +152,7 @@ function indexOf(inventory: readonly InventoryAccount[]): AccountIndex {
     inactive: new Set(inventory.filter((a) => isInactive(a)).map((a) => a.id)),
     byRef,
     nameOf,
-    byId: new Map(inventory.map((a) => [a.id, a])),
+    accountOf,
     byOu,
     directlyIn,
     byTag,
