@@ -62,7 +62,7 @@ export function selectAccounts(selector: AccountSelector, inventory: readonly In
   const index = indexOf(inventory);
   const chosen = new Set<string>();
   for (const ref of selector.accounts ?? []) {
-    const id = index.byRef.get(ref);
+    const id = index.byRef.get(ref)?.id;
     if (id !== undefined) chosen.add(id);
   }
   // Broad choices: never an account that is not ACTIVE; the management account only when it may be chosen.
@@ -97,7 +97,7 @@ export function selectAccounts(selector: AccountSelector, inventory: readonly In
 
 /** The account an `accounts` item names, by inventory name or id. */
 export function accountByRef(inventory: readonly InventoryAccount[], ref: string): InventoryAccount | undefined {
-  return indexOf(inventory).accountOf.get(ref);
+  return indexOf(inventory).byRef.get(ref);
 }
 
 /** Lookups over one inventory, built once per inventory: selecting is then proportional to what is selected. */
@@ -106,12 +106,8 @@ interface AccountIndex {
   readonly management: ReadonlySet<string>;
   /** Accounts whose status is not ACTIVE: broad targets skip them. */
   readonly inactive: ReadonlySet<string>;
-  /** Inventory name and id to id. */
-  readonly byRef: ReadonlyMap<string, string>;
-  /** Id to inventory name. */
-  readonly nameOf: ReadonlyMap<string, string>;
-  /** Inventory name and id to the account, as `byRef` resolves them (a name to its own account, even when ids repeat). */
-  readonly accountOf: ReadonlyMap<string, InventoryAccount>;
+  /** Inventory name and id to the account (a name to its own account, even where ids repeat: `check` reports that). */
+  readonly byRef: ReadonlyMap<string, InventoryAccount>;
   /** OU path to the ids of every account in it or below. */
   readonly byOu: ReadonlyMap<string, readonly string[]>;
   /** OU path to the ids of the accounts directly in it ("" for the root). */
@@ -127,7 +123,7 @@ const indexes = new WeakMap<readonly InventoryAccount[], AccountIndex>();
 function indexOf(inventory: readonly InventoryAccount[]): AccountIndex {
   const known = indexes.get(inventory);
   if (known) return known;
-  const byRef = new Map<string, string>();
+  const byRef = new Map<string, InventoryAccount>();
   const byOu = new Map<string, string[]>();
   const directlyIn = new Map<string, string[]>();
   const byTag = new Map<string, string[]>();
@@ -135,24 +131,18 @@ function indexOf(inventory: readonly InventoryAccount[]): AccountIndex {
     if (!map.has(key)) map.set(key, []);
     map.get(key)!.push(id);
   };
-  const accountOf = new Map<string, InventoryAccount>();
   for (const a of inventory) {
-    byRef.set(a.name, a.id);
-    byRef.set(a.id, a.id);
-    accountOf.set(a.name, a);
-    accountOf.set(a.id, a);
+    byRef.set(a.name, a);
+    byRef.set(a.id, a);
     for (const ou of ouPrefixes(a.ou)) push(byOu, ou, a.id);
     push(directlyIn, a.ou ?? "", a.id);
     for (const [key, value] of Object.entries(a.tags ?? {})) push(byTag, `${key}\u0000${value}`, a.id);
   }
-  const nameOf = new Map(inventory.map((a) => [a.id, a.name]));
   const index = {
     all: inventory.map((a) => a.id),
     management: new Set(inventory.filter((a) => a.management).map((a) => a.id)),
     inactive: new Set(inventory.filter((a) => isInactive(a)).map((a) => a.id)),
     byRef,
-    nameOf,
-    accountOf,
     byOu,
     directlyIn,
     byTag,
