@@ -18,8 +18,9 @@ import { IDENTITY_STORE_ID, INSTANCE_ARN, benchMocks, report, settled } from "./
  * Either order registers a resource after what it refers to and depends on: `--order plan` takes the program's order
  * and registers a resource's dependencies first where they come later (a permission set's first policy attachment
  * depends on the set's assignments), `deferred` takes the program's order and moves such a resource after the end.
- * The order is computed before anything is registered (registrationOrder), so every batch has exactly N. References become the outputs of the resources they name; instance and
- * lookup references become constants. bench/run.ts searches the schedules (`--search-floor`).
+ * The order is computed before anything is registered (registrationOrder), so every batch has exactly N.
+ * References become the outputs of the resources they name; instance and lookup references become constants.
+ * bench/run.ts searches the schedules (`--search-floor`).
  */
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({

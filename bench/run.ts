@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { dump, load } from "js-yaml";
-import { renderTable } from "../cli/output";
+import { painter, renderTable } from "../cli/output";
 import { expand } from "../matrix/expand/expand";
 import { loadMatrixFile } from "../matrix/checks/pipeline";
 import { MatrixError } from "../matrix/common/problems";
@@ -39,6 +39,10 @@ function pulumiNodeArgs(): string[] {
   if (/["'\\]/.test(nodeargs)) throw new Error(`Pulumi.yaml nodeargs with quotes or escapes: ${nodeargs}`);
   return nodeargs.split(/\s+/).filter(Boolean);
 }
+
+/** Tables are printed without colour; figures with two decimals unless told. */
+const PLAIN = painter(false);
+const f = (n: number, digits = 2) => n.toFixed(digits);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -80,7 +84,6 @@ function wide(runs: number): void {
     return file;
   };
   const base = write("base", generateWide());
-  const f = (n: number, digits = 2) => n.toFixed(digits);
   const rows = [["check", `${f(median(Array.from({ length: runs }, () => wall([BIN, "check", base]))))} s`, "", ""]];
   const json: Record<string, { seconds: number; rssMB: number }> = {};
   (Object.keys(WIDE_EDITS) as (keyof typeof WIDE_EDITS)[]).forEach((edit, i) => {
@@ -89,8 +92,7 @@ function wide(runs: number): void {
     json[edit] = { seconds: median(measured.map((m) => m.seconds)), rssMB: median(measured.map((m) => m.rssMB)) };
     rows.push([`diff: ${edit}`, `${f(json[edit].seconds)} s`, `${f(json[edit].rssMB, 0)} MB`, "20 s, 1.5 GB"]);
   });
-  const paint = (_: string, t: string) => t;
-  process.stdout.write(`${renderTable([`wide: 5,000 people x 1,000 accounts (medians of ${runs})`, "time", "peak memory", "target"], rows, paint)}\n\n`);
+  process.stdout.write(`${renderTable([`wide: 5,000 people x 1,000 accounts (medians of ${runs})`, "time", "peak memory", "target"], rows, PLAIN)}\n\n`);
   process.stdout.write(`${JSON.stringify({ size: "wide", diff: json })}\n`);
   fs.rmSync(dir, { recursive: true, force: true });
 }
@@ -153,13 +155,12 @@ function searchFloor(size: Size, seed: number, runs: number, dir: string, batche
   const rows = schedules
     .map((schedule, j) => ({ ...schedule, seconds: median(results[j].map((m) => m.seconds)), rssMB: median(results[j].map((m) => m.rssMB)) }))
     .sort((a, b) => a.seconds - b.seconds);
-  const paint = (_: string, t: string) => t;
   const table = rows.map((r) => [
     `${r.batch === 0 ? "one loop" : `every ${r.batch}`}, ${r.order} order`,
     `${r.seconds.toFixed(2)} s`,
     `${r.rssMB.toFixed(0)} MB`,
   ]);
-  process.stdout.write(`${renderTable([`floor of ${size} (${resources} AWS resources), medians of ${runs}`, "time", "peak memory"], table, paint)}\n\n`);
+  process.stdout.write(`${renderTable([`floor of ${size} (${resources} AWS resources), medians of ${runs}`, "time", "peak memory"], table, PLAIN)}\n\n`);
   process.stdout.write(`${JSON.stringify({ size, resources, floorSchedules: rows })}\n`);
 }
 
@@ -176,7 +177,6 @@ function usersScaling(runs: number, seed: number, dir: string): void {
     fs.writeFileSync(file, dump(generate({ ...SIZES.L, users }, seed), { lineWidth: 200, noRefs: true }));
     return file;
   });
-  const f = (n: number, digits = 2) => n.toFixed(digits);
   const rows: string[][] = [];
   const json: Record<string, unknown> = { size: "many-users", users: counts };
   for (const [name, args] of [
@@ -194,8 +194,7 @@ function usersScaling(runs: number, seed: number, dir: string): void {
     const key = name === "check" ? "check" : "plan";
     Object.assign(json, { [`${key}Seconds`]: t, [`${key}PerUserMicroseconds`]: perUser.map((p) => p * 1e6), [`${key}PerUserRatio`]: perUser[1] / perUser[0] });
   }
-  const paint = (_: string, t: string) => t;
-  process.stdout.write(`${renderTable([`L with more users (medians of ${runs})`, "time", "per added user"], rows, paint)}\n\n`);
+  process.stdout.write(`${renderTable([`L with more users (medians of ${runs})`, "time", "per added user"], rows, PLAIN)}\n\n`);
   process.stdout.write(`${JSON.stringify(json)}\n`);
 }
 
@@ -266,7 +265,6 @@ async function bench(size: Size, seed: number, runs: number, dir: string): Promi
   const paired = pairedRatios(series.program);
   const pairedTuned = pairedRatios(series.tuned);
 
-  const f = (n: number, digits = 2) => n.toFixed(digits);
   const schedule = `every ${FLOOR_SCHEDULE.batch}, ${FLOOR_SCHEDULE.order} order`;
   const rows = [
     [`floor: the same resources, best schedule (${schedule})`, `${f(floorSeconds)} s`, `${f(floorRssMB, 0)} MB`],
@@ -286,9 +284,8 @@ async function bench(size: Size, seed: number, runs: number, dir: string): Promi
     ["snapshot calls, per provisioned pair", String(adopted.calls.provisioned), ""],
     ["footnote: floor in one loop, all in flight", `${f(loopFloorSeconds)} s`, `${f(loopFloorRssMB, 0)} MB`],
   ];
-  const paint = (_: string, t: string) => t;
   process.stdout.write(
-    `${renderTable([`size ${size} (${plan.assignments.length} assignments, ${resources} AWS resources, medians of ${runs})`, "time", "peak memory"], rows, paint)}\n\n`,
+    `${renderTable([`size ${size} (${plan.assignments.length} assignments, ${resources} AWS resources, medians of ${runs})`, "time", "peak memory"], rows, PLAIN)}\n\n`,
   );
 
   if (size === "M") {
@@ -299,7 +296,7 @@ async function bench(size: Size, seed: number, runs: number, dir: string): Promi
       `${c.minimum.created}/${c.minimum.replaced}/${c.minimum.deleted}`,
       String(c.updated),
     ]);
-    process.stdout.write(`${renderTable(["edit (AWS resources)", "created/replaced/deleted", "minimum", "updated in place"], churnRows, paint)}\n\n`);
+    process.stdout.write(`${renderTable(["edit (AWS resources)", "created/replaced/deleted", "minimum", "updated in place"], churnRows, PLAIN)}\n\n`);
   }
 
   process.stdout.write(
